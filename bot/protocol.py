@@ -1,0 +1,188 @@
+"""The dosing protocol as validated data: thresholds, the dose ladder, Table 2 rows, renal bands."""
+from __future__ import annotations
+
+import os
+import tomllib
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, model_validator
+
+from .answer import Dose, ProtocolRef
+
+DEFAULT_FILE = "review-table2.toml"
+PROTOCOL_ENV = "WARDBOT_PROTOCOL"
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Escalation(Dose):
+    after_cycles: int
+
+
+class LadderColumn(_Model):
+    title: str
+    levels: tuple[Dose, ...]
+
+
+class Ladder(_Model):
+    cite: str
+    steps: tuple[Dose, ...]
+    start: Dose
+    escalation: Escalation
+    columns: tuple[LadderColumn, ...]
+    plausible_mg: tuple[float, float]
+
+    @model_validator(mode="after")
+    def _ordered(self) -> "Ladder":
+        keys = [s.key() for s in self.steps]
+        if len(set(keys)) != len(keys) or not keys:
+            raise ValueError("ladder steps must be distinct and non-empty")
+        for dose in (self.start, *(lvl for col in self.columns for lvl in col.levels)):
+            if dose.key() not in keys:
+                raise ValueError(f"{dose.label()} is not a ladder step")
+        return self
+
+    def index(self, dose: Dose) -> int | None:
+        """Position of a dose on the ladder (0 = highest), None when it is on no step."""
+        try:
+            return [s.key() for s in self.steps].index(dose.key())
+        except ValueError:
+            return None
+
+    def next_level(self, dose: Dose) -> Dose | None:
+        """One step down the ladder; None below the last step or for an off-ladder dose."""
+        i = self.index(dose)
+        if i is None or i + 1 >= len(self.steps):
+            return None
+        return self.steps[i + 1]
+
+    def lower(self, a: Dose, b: Dose) -> Dose:
+        """The lower of two doses (ladder order, then mg x days as a fallback)."""
+        ia, ib = self.index(a), self.index(b)
+        if ia is not None and ib is not None:
+            return a if ia >= ib else b
+        return a if _exposure(a) <= _exposure(b) else b
+
+
+def _exposure(d: Dose) -> float:
+    return d.mg * (21 if d.days == "1-21" else 28)
+
+
+class CountRule(_Model):
+    label: str
+    unit: str
+    threshold: float
+    plausible: tuple[float, float]
+    per_microlitre: tuple[float, float]
+    cite: str
+
+
+class Cycle(_Model):
+    days: int
+    cite: str
+
+
+CountName = Literal["neutrophils", "platelets"]
+Event = Literal["drop", "recovered", "ok"]
+Timing = Literal["any", "day1", "mid_cycle"]
+Episode = Literal["any", "first", "subsequent"]
+
+
+class CytopeniaRow(_Model):
+    id: str
+    count: CountName
+    event: Event
+    timing: Timing
+    episode: Episode
+    action: Literal["interrupt", "delay_cycle", "resume", "continue"]
+    dose: Literal["next_level", "current"]
+    at_bottom: Literal["keep", "refer"]
+    flags: tuple[str, ...]
+    cite: tuple[str, ...]
+    says: str
+
+
+class Note(_Model):
+    cite: str
+    says: str
+
+
+class RenalBand(_Model):
+    id: str
+    dialysis: bool = False
+    below: float | None = None
+    dose: Dose
+    cap: bool = True
+    flags: tuple[str, ...]
+    cite: tuple[str, ...]
+    says: str
+
+    def matches(self, crcl: float | None, dialysis: bool | None) -> bool:
+        """Whether this band applies to the patient's renal facts."""
+        if self.dialysis:
+            return dialysis is True
+        if self.below is None:
+            return crcl is not None
+        return crcl is not None and crcl < self.below
+
+
+class Protocol(_Model):
+    name: str
+    version: str
+    source: str
+    ladder: Ladder
+    counts: dict[CountName, CountRule]
+    cycle: Cycle
+    cytopenia: tuple[CytopeniaRow, ...]
+    gcsf: Note
+    renal: tuple[RenalBand, ...]
+    renal_caution: Note
+
+    @model_validator(mode="after")
+    def _complete(self) -> "Protocol":
+        # Every (count, event) pair must have a row, or some message would fall through
+        # every rule silently.
+        for count in ("neutrophils", "platelets"):
+            if count not in self.counts:
+                raise ValueError(f"counts.{count} is missing")
+            for event in ("drop", "recovered", "ok"):
+                if not any(r.count == count and r.event == event for r in self.cytopenia):
+                    raise ValueError(f"no cytopenia row for {count} {event}")
+        if not self.renal or self.renal[-1].below is not None or self.renal[-1].dialysis:
+            raise ValueError("the last renal band must be the catch-all (no `below`, no `dialysis`)")
+        return self
+
+    @property
+    def ref(self) -> ProtocolRef:
+        """Name and version, as every answer carries them."""
+        return ProtocolRef(name=self.name, version=self.version)
+
+    def ladder_lines(self) -> tuple[str, ...]:
+        """The dose ladder as display lines, with its citation."""
+        lines = [f"Dose levels (review {self.ladder.cite}):"]
+        for col in self.ladder.columns:
+            steps = " -> ".join(d.label() for d in col.levels)
+            lines.append(f"{col.title}: {steps} -> no further level")
+        esc = self.ladder.escalation
+        lines.append(f"After {esc.after_cycles} cycles the dose may go up to {esc.label()} if tolerated.")
+        return tuple(lines)
+
+
+def load_protocol(path: str | Path | None = None) -> Protocol:
+    """Load and validate a protocol file (the packaged one when no path is given)."""
+    if path is None:
+        raw = resources.files("bot.protocols").joinpath(DEFAULT_FILE).read_bytes()
+    else:
+        raw = Path(path).read_bytes()
+    return Protocol.model_validate(tomllib.loads(raw.decode("utf-8")))
+
+
+@lru_cache(maxsize=1)
+def default_protocol() -> Protocol:
+    """The protocol in force: WARDBOT_PROTOCOL if set, else the packaged review protocol."""
+    return load_protocol(os.environ.get(PROTOCOL_ENV) or None)
