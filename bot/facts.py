@@ -1,0 +1,79 @@
+"""The facts read from a message, normalised (x10^9/L, mL/min, mg), handed from parsing to the rules."""
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict
+
+CountName = Literal["neutrophils", "platelets"]
+Timing = Literal["day1", "mid_cycle"]
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Reading(_Frozen):
+    """One blood count as read: the value in x10^9/L and how it was got."""
+
+    count: CountName
+    value: float
+    typed: str
+    unit_assumed: bool = False
+    converted: bool = False  # the typed figure was cells per microlitre
+    implausible: bool = False
+    recovered: bool = False  # back up after a fall (a recovery word, or an earlier lower value)
+    earlier: tuple[float, ...] = ()
+
+
+class DoseRead(_Frozen):
+    """The current lenalidomide dose as typed; `days` is None when no schedule was given."""
+
+    mg: float
+    days: Literal["1-28", "1-21"] | None
+    typed: str
+
+
+class Facts(_Frozen):
+    """Everything the rules may use; absent facts are None or empty, never guessed."""
+
+    readings: tuple[Reading, ...] = ()
+    count_names_without_value: tuple[str, ...] = ()  # "neutropenic", "low counts", "plt" with no figure
+    unnamed_values: tuple[str, ...] = ()  # a figure with no count name ("count 0.4")
+    other_counts: tuple[str, ...] = ()  # counts Table 2 does not use (WBC, Hb)
+    cycle: int | None = None
+    cycle_day: int | None = None
+    timing: Timing | None = None
+    dose: DoseRead | None = None
+    doses_seen: int = 0
+    episode: Literal["first", "subsequent"] | None = None
+    crcl: float | None = None
+    crcl_source: Literal["stated", "egfr", "calculated"] | None = None
+    crcl_weight_used: Literal["actual", "adjusted", "ideal"] | None = None
+    dialysis: bool | None = None
+    creatinine: float | None = None
+    creatinine_unit: Literal["umol/L", "mg/dL"] | None = None
+    creatinine_unit_assumed: bool = False
+    age: float | None = None
+    sex: Literal["female", "male"] | None = None
+    weight_kg: float | None = None
+    height_cm: float | None = None
+    bmi: float | None = None
+    topics: tuple[str, ...] = ()
+    trial: str | None = None
+    start_question: bool = False
+    dosing_words: bool = False
+    help: bool = False
+    other_drugs: tuple[str, ...] = ()
+    not_maintenance: bool = False
+    vte_factors: dict[str, object] = {}
+    implausible: tuple[str, ...] = ()  # what was implausible, in words
+
+    @property
+    def has_clinical_content(self) -> bool:
+        """Whether anything dosing-related was read."""
+        return bool(
+            self.readings or self.count_names_without_value or self.unnamed_values or self.dose
+            or self.crcl is not None or self.dialysis is not None or self.creatinine is not None
+            or self.implausible or self.other_counts
+        )
