@@ -1,17 +1,175 @@
 """Message in, cited Answer out: the one entry point every surface uses (pure, no I/O)."""
 from __future__ import annotations
 
-from .answer import Answer, Detail, ProtocolRef
+from .answer import Answer, Detail, Statement
+from .crcl import cockcroft_gault
+from .facts import Facts
+from .lookup import info_answer
+from .parse import read_facts
+from .phi import find_identifiers, redact
+from .protocol import Protocol, default_protocol
+from .render import QUESTIONS, card_text, headline_for, read_as, understood
+from .rules.decide import decide
 
-DISCLAIMER = "Decision support only: check against the patient, the current SmPC and your local protocol."
+MAX_CHARS = 2000
+DISCLAIMER = "Decision support only, not a prescription: check the patient, the current SmPC and your local protocol."
+PHI_WARNING = Statement(
+    text="Your message seems to hold a patient identifier. wardbot does not store it, but please delete it from your message.",
+    cite="wardbot",
+)
+SECTION_7_DRUGS = ("thalidomide", "thal", "bortezomib", "velcade", "ixazomib", "ninlaro", "carfilzomib", "kyprolis",
+                   "daratumumab", "darzalex", "dara", "elotuzumab", "empliciti", "interferon")
 
 
-def answer(text: str) -> Answer:
-    """Answer one free-text ward message (placeholder until the rules core lands)."""
-    return Answer(
-        status="clarify",
-        protocol=ProtocolRef(name="placeholder", version="0"),
-        missing=("count",),
-        text="Which count? (placeholder)",
-        detail=Detail(headline="Need one more fact", question="Which count?", disclaimer=DISCLAIMER),
+def answer(text: str, protocol: Protocol | None = None) -> Answer:
+    """Answer one free-text ward message. Never raises: a failure becomes an apology answer."""
+    protocol = protocol or default_protocol()
+    try:
+        return _answer(text, protocol)
+    except Exception:  # noqa: BLE001 - no input may crash a surface; the CLI and Slack log the class
+        return internal_error(protocol)
+
+
+def internal_error(protocol: Protocol | None = None) -> Answer:
+    """A short apology, for when something inside went wrong."""
+    protocol = protocol or default_protocol()
+    return _build(
+        protocol, status="rejected", headline="Sorry: wardbot could not read that message",
+        question="Something went wrong on our side. Please rephrase, or ask a pharmacist.",
     )
+
+
+def _answer(text: str, protocol: Protocol) -> Answer:
+    problem = _unusable(text)
+    if problem:
+        return _build(protocol, status="rejected", headline="Message not usable", question=problem)
+
+    identifiers = find_identifiers(text)
+    flags: set[str] = {"phi_detected"} if identifiers else set()
+    warnings = [PHI_WARNING] if identifiers else []
+    facts = read_facts(redact(text) if identifiers else text, protocol)
+
+    crcl, renal_unknown, scores, renal_flags = _renal(facts)
+    if renal_flags:
+        facts = facts.model_copy(update={"crcl": crcl, "crcl_source": "calculated",
+                                         "crcl_weight_used": scores["crcl"]["weight_used"]})
+    if facts.crcl_source == "egfr":
+        renal_flags = renal_flags | {"egfr_used_as_crcl"}
+    seen = understood(facts)
+    common = dict(understood_=seen, read=read_as(facts), warnings=warnings, scores=scores)
+
+    if facts.implausible or any(r.implausible for r in facts.readings):
+        what = "; ".join(facts.implausible)
+        return _build(protocol, status="clarify", flags=flags | {"implausible_value"}, **common,
+                      headline="Please check this value",
+                      question=f"This value looks implausible: {what}. Please check it and send it again with its unit.")
+    if facts.not_maintenance:
+        return _build(protocol, status="out_of_scope", flags=flags, **common,
+                      headline="Outside what wardbot covers",
+                      question="wardbot covers single-agent lenalidomide maintenance after autologous transplant only, not induction, relapse or other diseases.")
+    if facts.other_drugs and not facts.readings and not _lenalidomide_context(facts):
+        if facts.dosing_words or not all(d in SECTION_7_DRUGS for d in facts.other_drugs):
+            return _build(protocol, status="out_of_scope", flags=flags, **common,
+                          headline="Outside what wardbot covers",
+                          question=f"wardbot answers about lenalidomide maintenance only; for {', '.join(facts.other_drugs)} ask your pharmacy or check its SmPC.")
+        facts = facts.model_copy(update={"topics": tuple(dict.fromkeys((*facts.topics, "other_agents")))})
+
+    if facts.readings or facts.count_names_without_value or facts.unnamed_values or facts.other_counts:
+        return _dosing(facts, protocol, flags, crcl, renal_unknown, renal_flags, common)
+    if crcl is not None or facts.dialysis is True or renal_unknown:
+        return _dosing(facts, protocol, flags, crcl, renal_unknown, renal_flags, common)
+    if facts.start_question and "dose_levels" not in facts.topics:
+        return _clarify(protocol, ("crcl",), flags, common,
+                        lead="The usual start is 10 mg once daily, days 1-28 (Table 2), lower in renal impairment (6.2).")
+    if facts.topics:
+        return info_answer(facts, protocol, flags=flags, common=common, build=_build)
+    if facts.dose is not None or facts.dialysis is False:
+        return _clarify(protocol, ("count",), flags, common)
+    if facts.help:
+        return _build(protocol, status="clarify", flags=flags, **common, headline="What would you like to check?",
+                      question='Send the counts, cycle day and dose, e.g. "plt 25 day 1 on 10mg CrCl 40", or a topic such as "spm" or "vte".')
+    return _build(protocol, status="out_of_scope", flags=flags, **common, headline="Outside what wardbot covers",
+                  question='wardbot answers lenalidomide maintenance questions: counts and doses ("neut 0.4 on 10mg"), renal dosing ("CrCl 35"), or topics such as SPM, VTE, rash or pregnancy.')
+
+
+def _unusable(text: object) -> str | None:
+    if not isinstance(text, str):
+        return "The message was not text."
+    if not text.strip():
+        return "The message was empty. Send the counts, cycle day and dose, or a topic such as \"spm\"."
+    if len(text) > MAX_CHARS:
+        return f"The message is longer than {MAX_CHARS} characters. Please send just the counts, cycle day and dose."
+    controls = sum(1 for ch in text if (ord(ch) < 32 and ch not in "\t\n\r") or ch == "\ufffd")
+    if "\x00" in text or controls > max(2, len(text) // 20):
+        return "The message looks like binary data, not text."
+    return None
+
+
+def _lenalidomide_context(facts: Facts) -> bool:
+    return facts.dose is not None or facts.crcl is not None or facts.count_names_without_value != ()
+
+
+def _renal(facts: Facts) -> tuple[float | None, bool, dict, frozenset[str]]:
+    """CrCl as stated, or calculated from creatinine; whether renal function is left unknown."""
+    if facts.crcl is not None:
+        return facts.crcl, False, {}, frozenset()
+    if facts.creatinine is None:
+        return None, False, {}, frozenset()
+    if facts.age is None or facts.sex is None or facts.weight_kg is None:
+        return None, True, {}, frozenset()
+    result = cockcroft_gault(creatinine=facts.creatinine, unit=facts.creatinine_unit, age=facts.age,
+                             sex=facts.sex, weight_kg=facts.weight_kg, height_cm=facts.height_cm)
+    scores = {"crcl": {"ml_min": result.ml_min, "weight_used": result.weight_used}}
+    return result.ml_min, False, scores, frozenset({"crcl_calculated"})
+
+
+def _dosing(facts, protocol, flags, crcl, renal_unknown, renal_flags, common) -> Answer:
+    if not facts.readings:
+        if facts.unnamed_values and not facts.count_names_without_value and (facts.dose or facts.timing):
+            return _clarify(protocol, ("count_type",), flags, common)
+        if facts.count_names_without_value or facts.other_counts or facts.unnamed_values:
+            return _clarify(protocol, ("count",), flags, common)
+    if facts.readings and facts.unnamed_values and facts.count_names_without_value:
+        return _clarify(protocol, ("count_type",), flags, common)
+    decision = decide(facts, protocol, crcl=crcl, renal_unknown=renal_unknown, renal_flags=renal_flags)
+    if decision.outcome is None:
+        return _clarify(protocol, decision.missing, flags, common, lead=decision.either_way)
+    o = decision.outcome
+    unit_flags = {"unit_assumed"} if any(r.unit_assumed for r in facts.readings) or facts.creatinine_unit_assumed else set()
+    return _build(
+        protocol, status="answered", action=o.action, dose=o.dose, flags=flags | set(o.flags) | unit_flags,
+        topics=o.topics, citations=o.citations, missing=decision.missing, reasons=o.reasons,
+        condition=o.condition, **common,
+    )
+
+
+def _clarify(protocol, missing, flags, common, lead: str | None = None) -> Answer:
+    asks = " ".join(QUESTIONS[m] for m in missing)
+    question = f"{lead} {asks}" if lead else asks
+    return _build(protocol, status="clarify", flags=flags, missing=tuple(missing), **common,
+                  headline="One more fact needed", question=question)
+
+
+def _build(protocol: Protocol, *, status: str, headline: str | None = None, question: str | None = None,
+           action: str | None = None, dose=None, flags=(), topics=(), citations=(), missing=(), reasons=(),
+           warnings=(), understood_: dict | None = None, read: str = "", scores: dict | None = None,
+           condition: str | None = None) -> Answer:
+    flag_order = sorted(set(flags))
+    all_warnings = tuple(warnings) + tuple(r for r in reasons if r.cite.startswith("External"))
+    detail = Detail(
+        headline=headline or "",
+        read_as=read,
+        dose_text=(f"{dose.label()}" + (f", {condition}" if condition else "")) if dose else None,
+        reasons=tuple(r for r in reasons if not r.cite.startswith("External")),
+        warnings=all_warnings,
+        question=question,
+        disclaimer=DISCLAIMER,
+    )
+    draft = Answer(
+        status=status, action=action, dose=dose, flags=tuple(flag_order), topics=tuple(topics),
+        citations=tuple(citations), missing=tuple(missing), understood=understood_ or {},
+        protocol=protocol.ref, scores=scores or {}, detail=detail,
+    )
+    if not detail.headline:
+        draft = draft.model_copy(update={"detail": detail.model_copy(update={"headline": headline_for(draft)})})
+    return draft.model_copy(update={"text": card_text(draft)})

@@ -1,0 +1,49 @@
+"""Look-up (`info`) answers: guidance topics and Table 1 rows, with VTE scores where asked."""
+from __future__ import annotations
+
+from typing import Callable
+
+from .answer import Answer
+from .facts import Facts
+from .guidance import topic, trial_for
+from .protocol import Protocol
+from .scores.vte import impede, saved
+
+# Enough statements to answer on a ward without the card becoming a page.
+PER_TOPIC = 8
+
+def info_answer(facts: Facts, protocol: Protocol, *, flags: set[str], common: dict,
+                build: Callable[..., Answer]) -> Answer:
+    """An info answer for every topic the message names."""
+    reasons, warnings, citations, titles = [], list(common.pop("warnings", [])), [], []
+    row = trial_for(facts.trial) if facts.trial else None
+    if row is not None:
+        titles.append(row.name)
+        reasons += row.statements
+        citations.append("Table 1")
+    limit = PER_TOPIC if len(facts.topics) == 1 else max(3, PER_TOPIC // len(facts.topics))
+    for key in facts.topics:
+        if key == "trials" and row is not None:
+            continue
+        t = topic(key)
+        titles.append(t.title)
+        reasons += t.statements[:limit]
+        warnings += t.external[:2]
+        citations += t.citations
+    scores = dict(common.pop("scores", {}) or {})
+    flags = set(flags)
+    if "vte" in facts.topics:
+        scores["impede_vte"] = impede(facts.vte_factors).as_json()
+        scores["saved"] = saved(facts.vte_factors).as_json()
+    if "renal" in facts.topics:
+        flags.add("source_caution")
+        warnings.append(protocol_caution(protocol))
+    return build(
+        protocol, status="answered", action="info", headline=" / ".join(dict.fromkeys(titles)),
+        flags=flags, topics=facts.topics, citations=tuple(dict.fromkeys(citations)),
+        reasons=tuple(dict.fromkeys(reasons)), warnings=tuple(dict.fromkeys(warnings)), scores=scores, **common,
+    )
+
+def protocol_caution(protocol: Protocol) -> Statement:
+    """The renal source caution as a card statement."""
+    return Statement(text=protocol.renal_caution.says, cite=protocol.renal_caution.cite)

@@ -1,0 +1,156 @@
+"""Plain-text forms of an answer: what was read, the headline, the card and the questions asked."""
+from __future__ import annotations
+
+from typing import Any
+
+from .answer import Answer
+from .facts import Facts
+
+QUESTIONS = {
+    "count": "Which count is low, and its value? (neutrophils and/or platelets, in x10^9/L)",
+    "count_type": "Which count is that figure: neutrophils or platelets?",
+    "cycle_day": "Is this on day 1 of a cycle (before it starts) or during a cycle? Table 2 treats platelets below 30 differently.",
+    "current_dose": "What dose is the patient on now (e.g. 10 mg daily days 1-28, or 5 mg days 1-21)?",
+    "episode": "Is this the first fall, or a repeat one?",
+    "crcl": "What is the creatinine clearance (mL/min)? Or give creatinine with age, sex and weight and I will calculate it.",
+    "dialysis": "Is the patient on dialysis?",
+}
+
+HEADLINES = {
+    "interrupt": "Withhold lenalidomide now",
+    "delay_cycle": "Do not start this cycle: delay it by a week and recheck",
+    "resume": "Restart lenalidomide at the lower dose",
+    "continue": "No change: carry on at the current dose",
+    "start": "Renal dose",
+    "refer": "No protocol step: senior haematology or pharmacy decision needed",
+    "info": "Guidance",
+}
+
+STATUS_HEADLINES = {
+    "clarify": "One more fact needed",
+    "out_of_scope": "Outside what wardbot covers",
+    "rejected": "Message not usable",
+}
+
+
+def headline_for(a: Answer) -> str:
+    """The action in plain words."""
+    if a.status != "answered":
+        return STATUS_HEADLINES[a.status]
+    return HEADLINES.get(a.action or "", "Answer")
+
+
+def _num(v: float) -> str:
+    return f"{v:g}"
+
+
+def read_as(f: Facts) -> str:
+    """The normalised facts in one line, so a misreading is visible."""
+    parts: list[str] = []
+    for r in f.readings:
+        text = f"{r.count} {_num(r.value)} x10^9/L"
+        if r.earlier:
+            text += f" (earlier {', '.join(_num(v) for v in r.earlier)})"
+        if r.converted or r.unit_assumed:
+            text += f" (from \"{r.typed}\", unit assumed)" if r.unit_assumed else f" (from \"{r.typed}\" per microlitre)"
+        if r.recovered:
+            text += ", recovered after a fall"
+        parts.append(text)
+    parts += [f"{n.lower()} with no value" for n in f.count_names_without_value if n != "COUNT_GENERIC"]
+    parts += [f"value {v} with no count name" for v in f.unnamed_values]
+    parts += [f"{c} (not used by Table 2)" for c in f.other_counts]
+    if f.cycle_day is not None:
+        parts.append(f"day {f.cycle_day}" + (f" of cycle {f.cycle}" if f.cycle else ""))
+    elif f.timing == "day1":
+        parts.append("day 1 (start of a cycle)" + (f", cycle {f.cycle}" if f.cycle else ""))
+    elif f.timing == "mid_cycle":
+        parts.append("during a cycle" + (f" (cycle {f.cycle})" if f.cycle else ""))
+    elif f.cycle:
+        parts.append(f"cycle {f.cycle}, day not given")
+    if f.episode:
+        parts.append("first fall" if f.episode == "first" else "repeat fall")
+    if f.dose:
+        days = f"days {f.dose.days}" if f.dose.days else "days 1-28 (schedule not stated, assumed)"
+        parts.append(f"{_num(f.dose.mg)} mg daily, {days}")
+    elif f.doses_seen > 1:
+        parts.append("several doses given, none marked as current")
+    if f.crcl is not None:
+        source = {"stated": "", "egfr": " (eGFR given, used as CrCl)", "calculated": " (Cockcroft-Gault)"}[f.crcl_source or "stated"]
+        parts.append(f"CrCl {_num(f.crcl)} mL/min{source}")
+    if f.creatinine is not None:
+        parts.append(f"creatinine {_num(f.creatinine)} {f.creatinine_unit}" + (" (unit assumed)" if f.creatinine_unit_assumed else ""))
+    patient = [x for x in (
+        f"age {_num(f.age)}" if f.age is not None else "",
+        f.sex or "",
+        f"{_num(f.weight_kg)} kg" if f.weight_kg is not None else "",
+        f"{_num(f.height_cm)} cm" if f.height_cm is not None else "",
+    ) if x]
+    parts += patient
+    if f.dialysis is not None:
+        parts.append("on dialysis" if f.dialysis else "not on dialysis")
+    if f.topics:
+        parts.append("topics: " + ", ".join(f.topics))
+    return ", ".join(parts) if parts else "nothing clinical recognised"
+
+
+def understood(f: Facts) -> dict[str, Any]:
+    """The facts as the contract's `understood` object (values in x10^9/L, mL/min, mg)."""
+    out: dict[str, Any] = {}
+    for r in f.readings:
+        out[r.count] = r.value
+        if r.recovered:
+            out.setdefault("recovered", []).append(r.count)
+        if r.earlier:
+            out[f"{r.count}_earlier"] = list(r.earlier)
+    for key in ("cycle", "cycle_day", "timing", "episode", "crcl", "crcl_source", "dialysis", "creatinine",
+                "creatinine_unit", "age", "sex", "weight_kg", "height_cm", "bmi", "trial"):
+        value = getattr(f, key)
+        if value is not None:
+            out[key] = value
+    if f.dose:
+        out["current_dose"] = {"mg": int(f.dose.mg) if f.dose.mg.is_integer() else f.dose.mg,
+                               "days": f.dose.days or "1-28", "schedule_stated": f.dose.days is not None}
+    if f.topics:
+        out["topics"] = list(f.topics)
+    if f.count_names_without_value:
+        out["counts_without_value"] = list(f.count_names_without_value)
+    if f.unnamed_values:
+        out["values_without_count"] = list(f.unnamed_values)
+    if f.other_drugs:
+        out["other_drugs"] = list(f.other_drugs)
+    return out
+
+
+def card_text(a: Answer) -> str:
+    """The card as plain text: read-as, action, dose, why, warnings, citations, protocol, disclaimer."""
+    d = a.detail
+    lines = [d.headline.upper()]
+    if d.read_as:
+        lines.append(f"Read as: {d.read_as}")
+    if d.question:
+        lines.append(d.question)
+    if a.missing and a.status == "clarify":
+        lines.append("Missing: " + ", ".join(m.replace("_", " ") for m in a.missing))
+    if d.dose_text:
+        lines.append(f"Next dose: {d.dose_text}")
+    elif a.status == "answered" and a.action in ("interrupt", "delay_cycle", "refer") and "no_further_reduction" in a.flags:
+        lines.append("Next dose: none on the ladder (no further reduction)")
+    if d.reasons:
+        lines.append("Why:")
+        lines += [f"- {r.text} [{_cite(r.cite)}]" for r in d.reasons]
+    if d.warnings:
+        lines.append("Caution:")
+        lines += [f"! {w.text} [{_cite(w.cite)}]" for w in d.warnings]
+    if a.status == "answered" and a.missing:
+        lines.append("Would sharpen the answer: " + ", ".join(m.replace("_", " ") for m in a.missing))
+    if a.citations:
+        lines.append("Sources: " + ", ".join(_cite(c) for c in a.citations))
+    lines.append(f"Protocol: {a.protocol.name}, version {a.protocol.version}")
+    lines.append(d.disclaimer)
+    return "\n".join(lines)
+
+
+def _cite(c: str) -> str:
+    if c.startswith("External") or c == "wardbot" or c.startswith("Table"):
+        return c
+    return f"review {c}"

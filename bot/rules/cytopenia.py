@@ -1,0 +1,86 @@
+"""Table 2: one blood count, with the timing, episode and current dose assumed, -> an Outcome."""
+from __future__ import annotations
+
+from ..answer import Dose, Statement
+from ..facts import Reading
+from ..protocol import CytopeniaRow, Protocol
+from .outcome import Outcome
+
+TOPIC = {"neutrophils": "neutropenia", "platelets": "thrombocytopenia"}
+
+
+def event_of(reading: Reading, protocol: Protocol) -> str:
+    """drop (below threshold), recovered (back at or above it after a fall) or ok."""
+    if reading.value < protocol.counts[reading.count].threshold:
+        return "drop"
+    return "recovered" if reading.recovered else "ok"
+
+
+def matching_row(reading: Reading, timing: str, episode: str, protocol: Protocol) -> CytopeniaRow | None:
+    """The first Table 2 row for this count, event, timing and episode."""
+    event = event_of(reading, protocol)
+    for row in protocol.cytopenia:
+        if (
+            row.count == reading.count
+            and row.event == event
+            and row.timing in ("any", timing)
+            and row.episode in ("any", episode)
+        ):
+            return row
+    return None
+
+
+def outcome(reading: Reading, timing: str, episode: str, current: Dose | None, protocol: Protocol) -> Outcome:
+    """What Table 2 says for one count; `current` None means the dose was not given."""
+    rule = protocol.counts[reading.count]
+    topics = (TOPIC[reading.count], "dose_levels")
+    row = matching_row(reading, timing, episode, protocol)
+    if row is None:
+        return Outcome(
+            action="refer",
+            topics=topics,
+            citations=(rule.cite,),
+            reasons=(Statement(text=f"The protocol has no step for {rule.label} in this situation.", cite=rule.cite),),
+        )
+    says = Statement(text=row.says.format(threshold=f"{rule.threshold:g}"), cite=row.cite[0])
+    flags = set(row.flags)
+    reasons = [says]
+    if "consider_gcsf" in flags:
+        reasons.append(Statement(text=protocol.gcsf.says, cite=protocol.gcsf.cite))
+    action, dose, unknown = row.action, None, False
+    if row.dose == "current":
+        dose = current
+    elif current is None:
+        unknown = True
+    else:
+        on_ladder = protocol.ladder.index(current) is not None
+        dose = protocol.ladder.next_level(current)
+        if dose is None:
+            flags.add("no_further_reduction" if on_ladder else "off_ladder_dose")
+            reasons.append(_bottom_statement(current, on_ladder, protocol))
+            if row.at_bottom == "refer":
+                action = "refer"
+    if row.dose == "current" and current is not None and protocol.ladder.index(current) is None:
+        flags.add("off_ladder_dose")
+        reasons.append(_bottom_statement(current, False, protocol))
+    condition = None
+    if action in ("interrupt", "delay_cycle") and dose is not None:
+        condition = f"once {rule.label} are {rule.threshold:g} x10^9/L or more"
+    return Outcome(
+        action=action,
+        dose=dose,
+        dose_unknown=unknown,
+        flags=frozenset(flags),
+        topics=topics,
+        citations=tuple(dict.fromkeys((*row.cite, protocol.ladder.cite))),
+        reasons=tuple(reasons),
+        condition=condition,
+    )
+
+
+def _bottom_statement(current: Dose, on_ladder: bool, protocol: Protocol) -> Statement:
+    if on_ladder:
+        text = f"{current.label()} is the lowest level of the ladder; there is no further reduction: a senior decision is needed."
+    else:
+        text = f"{current.label()} is on no step of the dose ladder, so the protocol gives no next level: a senior decision is needed."
+    return Statement(text=text, cite=protocol.ladder.cite)

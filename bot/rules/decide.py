@@ -1,0 +1,126 @@
+"""Dosing decisions that never guess: every unknown fact is tried both ways.
+
+A fact the message left out (day 1 or mid-cycle, first or repeat fall, the current dose,
+renal function) is given each value it could have. If the action or the dose differs
+between them, the answer is a question naming the facts that decide it; if only a flag
+differs (G-CSF after a repeat fall, giving after dialysis), the answer stands without that
+flag and names the fact that would sharpen it.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from itertools import product
+
+from ..answer import Dose, Statement
+from ..facts import Facts
+from ..protocol import Protocol
+from . import cytopenia, renal
+from .outcome import Outcome, combine
+
+# An unknown CrCl is tried as "no renal limit" and as the most restrictive band.
+_WORST_CRCL = 0.0
+
+SHARPEN_TEXT = {
+    "episode": "Not said whether this is the first fall or a repeat one; after a repeat fall Table 2 also suggests considering G-CSF.",
+    "dialysis": "Not said whether the patient is on dialysis; if so, give each dose after the dialysis session.",
+    "current_dose": "The current dose was not given; the count alone calls for no change.",
+}
+
+
+@dataclass(frozen=True)
+class Decision:
+    """An outcome to answer with, or None with the facts to ask for."""
+
+    outcome: Outcome | None
+    missing: tuple[str, ...]
+    either_way: str | None = None  # what holds whatever the missing facts are
+
+
+def current_dose(facts: Facts) -> Dose | None:
+    """The current dose as a ladder dose; a dose typed without a schedule is read as days 1-28."""
+    if facts.dose is None:
+        return None
+    return Dose(mg=facts.dose.mg, days=facts.dose.days or "1-28")
+
+
+def decide(facts: Facts, protocol: Protocol, *, crcl: float | None, renal_unknown: bool,
+           renal_flags: frozenset[str] = frozenset()) -> Decision:
+    """The dosing decision for the counts and renal facts in `facts`."""
+    dims: dict[str, list] = {
+        "cycle_day": [facts.timing] if facts.timing else ["day1", "mid_cycle"],
+        "episode": [facts.episode] if facts.episode else ["first", "subsequent"],
+        "crcl": [None, _WORST_CRCL] if renal_unknown else [crcl],
+        "dialysis": [facts.dialysis],
+    }
+    if facts.dialysis is None and ((crcl is not None and crcl < 30) or renal_unknown):
+        dims["dialysis"] = [False, True]
+    current = current_dose(facts)
+    names = list(dims)
+    results: dict[tuple, Outcome] = {}
+    for combo in product(*dims.values()):
+        a = dict(zip(names, combo))
+        results[combo] = _evaluate(facts, protocol, current, a, renal_flags)
+
+    keys = {o.key() for o in results.values()}
+    varying = [n for i, n in enumerate(names) if _changes(results, i, lambda o: o.key())]
+    if len(keys) > 1 or any(o.dose_unknown for o in results.values()):
+        missing = list(varying)
+        if any(o.dose_unknown for o in results.values()):
+            missing.append("current_dose")
+        return Decision(None, tuple(dict.fromkeys(missing)), _either_way(results.values()))
+
+    base = next(iter(results.values()))
+    flags = frozenset.intersection(*(o.flags for o in results.values()))
+    sharpen = [n for i, n in enumerate(names) if _changes(results, i, lambda o: o.flags)]
+    if current is None and base.action == "continue" and facts.readings:
+        sharpen.append("current_dose")
+    reasons = base.reasons + tuple(Statement(text=SHARPEN_TEXT[s], cite=_sharpen_cite(s, protocol)) for s in sharpen if s in SHARPEN_TEXT)
+    return Decision(base.model_copy(update={"flags": flags, "reasons": reasons}), tuple(sharpen))
+
+
+def _sharpen_cite(dim: str, protocol: Protocol) -> str:
+    return "6.2" if dim == "dialysis" else protocol.ladder.cite
+
+
+def _changes(results: dict[tuple, Outcome], i: int, key) -> bool:
+    """Whether varying dimension i alone, the others held, changes `key`."""
+    groups: dict[tuple, set] = {}
+    for combo, o in results.items():
+        groups.setdefault(combo[:i] + combo[i + 1 :], set()).add(_hashable(key(o)))
+    return any(len(v) > 1 for v in groups.values())
+
+
+def _hashable(v):
+    return v if not isinstance(v, (set, list)) else frozenset(v)
+
+
+def _either_way(outcomes) -> str | None:
+    actions = {o.action for o in outcomes}
+    if actions <= {"interrupt", "delay_cycle"}:
+        return "Whatever the answer, do not give lenalidomide today."
+    if actions == {"continue"}:
+        return "The counts themselves call for no change."
+    return None
+
+
+def _evaluate(facts: Facts, protocol: Protocol, current: Dose | None, a: dict, renal_flags: frozenset[str]) -> Outcome:
+    outs = [cytopenia.outcome(r, a["cycle_day"], a["episode"], current, protocol) for r in facts.readings]
+    ren = renal.outcome(a["crcl"], a["dialysis"], current, protocol, extra_flags=renal_flags)
+    if not outs:
+        return ren if ren is not None else Outcome(action="refer")
+    if ren is not None and "dose_above_renal" in ren.flags:
+        outs.append(ren)  # the renal dose is itself a change: it competes as an action
+    result = combine(outs, protocol)
+    if ren is not None:
+        limit = renal.cap(a["crcl"], a["dialysis"], protocol)
+        dose = result.dose
+        if limit is not None and dose is not None:
+            dose = protocol.ladder.lower(dose, limit)
+        result = result.model_copy(update={
+            "dose": dose,
+            "flags": result.flags | ren.flags,
+            "topics": tuple(dict.fromkeys(result.topics + ren.topics)),
+            "citations": tuple(dict.fromkeys(result.citations + ren.citations)),
+            "reasons": tuple(dict.fromkeys(result.reasons + ren.reasons)),
+        })
+    return result

@@ -1,0 +1,50 @@
+"""What one rule concludes, and how several conclusions combine (CONTRACT.md: most restrictive wins)."""
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict
+
+from ..answer import ACTION_ORDER, Dose, Statement
+from ..protocol import Protocol
+
+
+class Outcome(BaseModel):
+    """One rule's conclusion: action, the next dose and why."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    action: str
+    dose: Dose | None = None
+    dose_unknown: bool = False  # the dose hangs on a fact the message did not give
+    flags: frozenset[str] = frozenset()
+    topics: tuple[str, ...] = ()
+    citations: tuple[str, ...] = ()
+    reasons: tuple[Statement, ...] = ()
+    condition: str | None = None  # when the dose applies ("once platelets are 30 or more")
+
+    def key(self) -> tuple:
+        """What must agree across unknown facts for an answer to be safe."""
+        return (self.action, self.dose.key() if self.dose else None, self.dose_unknown)
+
+
+def _rank(action: str) -> int:
+    return ACTION_ORDER.index(action)
+
+
+def combine(outcomes: list[Outcome], protocol: Protocol) -> Outcome:
+    """The most restrictive action and the lowest dose win; flags, topics, citations and reasons add up."""
+    first = min(outcomes, key=lambda o: _rank(o.action))
+    dose, unknown = first.dose, first.dose_unknown
+    for o in outcomes:
+        unknown = unknown or o.dose_unknown
+        if o.dose is not None and dose is not None:
+            dose = protocol.ladder.lower(dose, o.dose)
+    return Outcome(
+        action=first.action,
+        dose=dose,
+        dose_unknown=unknown,
+        flags=frozenset().union(*(o.flags for o in outcomes)),
+        topics=tuple(dict.fromkeys(t for o in outcomes for t in o.topics)),
+        citations=tuple(dict.fromkeys(c for o in outcomes for c in o.citations)),
+        reasons=tuple(dict.fromkeys(r for o in outcomes for r in o.reasons)),
+        condition=first.condition,
+    )
