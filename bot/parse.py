@@ -209,6 +209,16 @@ def _next_value(items: list[Item], i: int) -> int | None:
     return None
 
 
+def _skip_words(items: list[Item], k: int) -> int:
+    """The index after a few filler words or dates ("0.3 last week, now 0.9")."""
+    start = k
+    while k < len(items) and k - start < _BRIDGE_WORDS and (
+        items[k].kind == "skip" or (items[k].kind == "kw" and items[k].type in ("DATE", "CLOCK"))
+    ):
+        k += 1
+    return k if k < len(items) and items[k].kind == "kw" and items[k].type in ("NOW", "RECOVERED") else start
+
+
 def _unit_after(items: list[Item], j: int) -> str | None:
     if j + 1 < len(items) and items[j + 1].kind == "kw" and items[j + 1].type in ("SI_UNIT", "PER_UL"):
         items[j + 1].used = True
@@ -267,7 +277,7 @@ def _link(items: list[Item]) -> tuple[list[_CountMention], list[str], list[Num]]
                 last = j
         m.recovered = any(b.kind == "kw" and b.type == "RECOVERED" for b in between)
         # "plt was 20 now 45": later values of the same count, after "now" or a recovery word.
-        k = last + 1
+        k = _skip_words(items, last + 1)
         while k + 1 < len(items) and items[k].kind == "kw" and items[k].type in ("NOW", "RECOVERED"):
             if items[k].type == "RECOVERED":
                 m.recovered = True

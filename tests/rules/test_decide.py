@@ -1,0 +1,93 @@
+"""Unknown facts are tried both ways: a question when the action or dose differs, never a guess."""
+from __future__ import annotations
+
+import pytest
+
+from bot.facts import DoseRead, Facts, Reading
+from bot.protocol import default_protocol
+from bot.rules.decide import decide
+
+P = default_protocol()
+
+
+def facts(*readings: Reading, **kw) -> Facts:
+    return Facts(readings=readings, **kw)
+
+
+NEUT_LOW = Reading(count="neutrophils", value=0.3, typed="0.3")
+PLT_LOW = Reading(count="platelets", value=25, typed="25")
+NEUT_OK = Reading(count="neutrophils", value=1.2, typed="1.2")
+ON_10 = DoseRead(mg=10, days=None, typed="10mg")
+ON_15 = DoseRead(mg=15, days=None, typed="15mg")
+
+
+def run(f: Facts, crcl=None, renal_unknown=False):
+    return decide(f, P, crcl=crcl, renal_unknown=renal_unknown)
+
+
+def test_platelets_low_without_day_asks_for_the_day() -> None:
+    d = run(facts(PLT_LOW, dose=ON_10))
+    assert d.outcome is None and d.missing == ("cycle_day",)
+    assert "do not give" in d.either_way
+
+
+def test_low_count_without_dose_asks_for_the_dose() -> None:
+    d = run(facts(NEUT_LOW))
+    assert d.outcome is None and "current_dose" in d.missing
+
+
+def test_unknown_episode_only_sharpens() -> None:
+    d = run(facts(NEUT_LOW, dose=ON_10))
+    assert d.outcome.action == "interrupt" and "consider_gcsf" not in d.outcome.flags
+    assert d.missing == ("episode",)
+
+
+def test_neutrophils_need_no_day() -> None:
+    assert "cycle_day" not in run(facts(NEUT_LOW, dose=ON_10)).missing
+
+
+def test_counts_fine_without_dose_continue() -> None:
+    d = run(facts(NEUT_OK))
+    assert d.outcome.action == "continue" and d.outcome.dose is None and "current_dose" in d.missing
+
+
+@pytest.mark.parametrize("timing,action", [("day1", "interrupt"), ("mid_cycle", "interrupt")])
+def test_most_restrictive_action_wins(timing, action) -> None:
+    d = run(facts(NEUT_LOW, PLT_LOW, dose=ON_15, timing=timing))
+    assert d.outcome.action == action and d.outcome.dose.mg == 10
+
+
+def test_delay_beats_continue() -> None:
+    d = run(facts(NEUT_OK, PLT_LOW, dose=ON_10, timing="day1"))
+    assert d.outcome.action == "delay_cycle"
+
+
+def test_renal_cap_lowers_the_restart_dose() -> None:
+    d = run(facts(NEUT_LOW, dose=ON_15, timing="mid_cycle"), crcl=20)
+    assert d.outcome.dose.mg == 5 and {"renal_impairment", "dose_above_renal", "source_caution"} <= d.outcome.flags
+
+
+def test_renal_dose_below_current_is_a_change_not_continue() -> None:
+    d = run(facts(NEUT_OK, dose=ON_15), crcl=40)
+    assert d.outcome.action == "start" and d.outcome.dose.mg == 10
+
+
+def test_renal_in_range_keeps_continue() -> None:
+    d = run(facts(NEUT_OK, dose=ON_10), crcl=40)
+    assert d.outcome.action == "continue" and "renal_impairment" in d.outcome.flags
+
+
+def test_unknown_renal_function_that_could_lower_the_dose_is_asked() -> None:
+    d = run(facts(NEUT_OK, dose=ON_15), renal_unknown=True)
+    assert d.outcome is None and "crcl" in d.missing
+
+
+def test_unknown_renal_function_that_cannot_matter_is_not_asked() -> None:
+    d = run(facts(NEUT_LOW, dose=DoseRead(mg=5, days=None, typed="5mg"), timing="mid_cycle", episode="first"), renal_unknown=True)
+    assert d.outcome is not None and d.outcome.dose.days == "1-21"
+
+
+def test_dialysis_unknown_below_30_sharpens() -> None:
+    d = run(Facts(), crcl=20)
+    assert d.outcome.action == "start" and d.outcome.dose.mg == 5 and d.missing == ("dialysis",)
+    assert "after_dialysis" not in d.outcome.flags

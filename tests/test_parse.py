@@ -1,0 +1,226 @@
+"""Grammar and fact reading: message -> facts, as people type on a ward."""
+from __future__ import annotations
+
+import pytest
+
+from bot.facts import Facts
+from bot.parse import normalise, read_facts
+from bot.protocol import default_protocol
+
+P = default_protocol()
+
+
+def summary(f: Facts) -> dict:
+    out: dict = {}
+    for r in f.readings:
+        out[r.count] = r.value
+        if r.recovered:
+            out.setdefault("recovered", set()).add(r.count)
+        if r.unit_assumed:
+            out["unit_assumed"] = True
+        if r.implausible:
+            out["implausible"] = True
+    if f.implausible:
+        out["implausible"] = True
+    if f.dose:
+        out["dose"] = (f.dose.mg, f.dose.days)
+    for key in ("timing", "cycle", "cycle_day", "episode", "crcl", "crcl_source", "dialysis", "creatinine",
+                "creatinine_unit", "age", "sex", "weight_kg", "height_cm", "trial"):
+        if getattr(f, key) is not None:
+            out[key] = getattr(f, key)
+    if f.topics:
+        out["topics"] = set(f.topics)
+    if f.count_names_without_value:
+        out["valueless"] = True
+    if f.unnamed_values:
+        out["unnamed"] = True
+    if f.other_drugs:
+        out["other_drugs"] = True
+    if f.start_question:
+        out["start_question"] = True
+    return out
+
+
+def read(message: str) -> dict:
+    return summary(read_facts(message, P))
+
+
+CASES = [
+    # counts: names, separators, units, decimals
+    ("neut 0.4", {"neutrophils": 0.4}),
+    ("neuts 0.4", {"neutrophils": 0.4}),
+    ("neutrophils 0.4", {"neutrophils": 0.4}),
+    ("ANC 0.42", {"neutrophils": 0.42}),
+    ("neut=0.3", {"neutrophils": 0.3}),
+    ("neut: .4", {"neutrophils": 0.4}),
+    ("neutrophil count 1.2 x10^9/L", {"neutrophils": 1.2}),
+    ("Neuts 0.8 x 10^9/l", {"neutrophils": 0.8}),
+    ("anc 400", {"neutrophils": 0.4, "unit_assumed": True}),
+    ("anc 450/uL", {"neutrophils": 0.45}),
+    ("plt 25", {"platelets": 25}),
+    ("plts 25", {"platelets": 25}),
+    ("platelets: 25", {"platelets": 25}),
+    ("Plt=25 x10^9/L", {"platelets": 25}),
+    ("platelets 25 10^9/l", {"platelets": 25}),
+    ("plt 25k", {"platelets": 25, "unit_assumed": True}),
+    ("plt 25,000", {"platelets": 25, "unit_assumed": True}),
+    ("plt 22000", {"platelets": 22, "unit_assumed": True}),
+    ("plt 25,000/uL", {"platelets": 25}),
+    ("plt 25000 /mm3", {"platelets": 25}),
+    ("25 platelets", {"platelets": 25}),
+    ("platelts 25", {"platelets": 25}),
+    ("nuetrophils 0.3", {"neutrophils": 0.3}),
+    ("neutrophlis 0.3", {"neutrophils": 0.3}),
+    ("thrombocytopaenia 20 on day 3", {"platelets": 20, "cycle_day": 3}),
+    ("neutropenic 0.3", {"neutrophils": 0.3}),
+    ("neut 0.2 plt 15", {"neutrophils": 0.2, "platelets": 15}),
+    # linking a name to a distant value
+    ("anc back to 0.7", {"neutrophils": 0.7, "recovered": {"neutrophils"}}),
+    ("neut recovered to 0.7", {"neutrophils": 0.7, "recovered": {"neutrophils"}}),
+    ("plts have come back up to 60", {"platelets": 60, "recovered": {"platelets"}}),
+    ("platelets are now 45", {"platelets": 45}),
+    ("plt was 20 now 45", {"platelets": 45, "recovered": {"platelets"}}),
+    ("neut 0.3 last week, now 0.9", {"neutrophils": 0.9, "recovered": {"neutrophils"}}),
+    ("plt 45, recovered", {"platelets": 45, "recovered": {"platelets"}}),
+    # timing
+    ("plt 25 day 1", {"cycle_day": 1, "timing": "day1"}),
+    ("plt 25 d1", {"cycle_day": 1, "timing": "day1"}),
+    ("plt 25 D15", {"cycle_day": 15, "timing": "mid_cycle"}),
+    ("C3D1 plt 25", {"cycle": 3, "cycle_day": 1, "timing": "day1"}),
+    ("cycle 4 day 1 plt 25", {"cycle": 4, "cycle_day": 1}),
+    ("plt 25 on day 1 of cycle 5", {"cycle": 5, "cycle_day": 1}),
+    ("plt 25 at the start of cycle 2", {"cycle": 2, "timing": "day1"}),
+    ("plt 25 halfway through the cycle", {"timing": "mid_cycle"}),
+    ("plt 25 mid-cycle", {"timing": "mid_cycle"}),
+    ("plt 40 for the next cycle", {"timing": "day1"}),
+    ("plt 25 due to start cycle 6 tomorrow", {"timing": "day1", "cycle": 6}),
+    ("plt 25 day 35", {"implausible": True}),
+    # dose and schedule
+    ("on 10mg", {"dose": (10, None)}),
+    ("on 10 mg", {"dose": (10, None)}),
+    ("len 10", {"dose": (10, None)}),
+    ("lenalidomide 15mg", {"dose": (15, None)}),
+    ("on 15", {"dose": (15, None)}),
+    ("5mg daily", {"dose": (5, None)}),
+    ("5mg OD", {"dose": (5, None)}),
+    ("5mg d1-21", {"dose": (5, "1-21")}),
+    ("5mg days 1-21", {"dose": (5, "1-21")}),
+    ("5 mg 21/28", {"dose": (5, "1-21")}),
+    ("10mg 21 days of 28", {"dose": (10, "1-21")}),
+    ("10mg d1-28", {"dose": (10, "1-28")}),
+    ("len10mg", {"dose": (10, None)}),
+    ("on 5mg, days 1-21 every 28", {"dose": (5, "1-21")}),
+    ("was on 15mg now on 10mg", {"dose": (10, None)}),
+    ("on 100mg", {"implausible": True}),
+    # history
+    ("neut 0.4 second time", {"episode": "subsequent"}),
+    ("neut 0.4 again", {"episode": "subsequent"}),
+    ("plt 20 after another drop", {"episode": "subsequent"}),
+    ("neut 0.4, subsequent drop", {"episode": "subsequent"}),
+    ("neut 0.4 following the last interruption", {"episode": "subsequent"}),
+    ("neut 0.4 first time", {"episode": "first"}),
+    # renal
+    ("CrCl 40", {"crcl": 40, "crcl_source": "stated"}),
+    ("creatinine clearance 35 ml/min", {"crcl": 35}),
+    ("crcl of 28", {"crcl": 28}),
+    ("eGFR 45", {"crcl": 45, "crcl_source": "egfr"}),
+    ("on dialysis", {"dialysis": True}),
+    ("on HD", {"dialysis": True}),
+    ("haemodialysis three times a week", {"dialysis": True}),
+    ("hemodialysis", {"dialysis": True}),
+    ("not on dialysis", {"dialysis": False}),
+    ("Cr 110", {"creatinine": 110, "creatinine_unit": "umol/L"}),
+    ("creat 1.4 mg/dL", {"creatinine": 1.4, "creatinine_unit": "mg/dL"}),
+    ("creatinine 110 umol/L, 75 year old woman, 58kg", {"creatinine": 110, "age": 75, "sex": "female", "weight_kg": 58}),
+    ("82M cr 140 wt 70 kg", {"age": 82, "sex": "male", "creatinine": 140, "weight_kg": 70}),
+    ("aged 70, male, 80kg, 175cm", {"age": 70, "sex": "male", "weight_kg": 80, "height_cm": 175}),
+    ("CrCl 350", {"implausible": True}),
+    # topics
+    ("spm risk", {"topics": {"spm"}}),
+    ("second primary malignancy counselling", {"topics": {"spm"}}),
+    ("risk of second cancers", {"topics": {"spm"}}),
+    ("vte prophylaxis", {"topics": {"vte"}}),
+    ("DVT", {"topics": {"vte"}}),
+    ("PE risk", {"topics": {"vte"}}),
+    ("do we need aspirin", {"topics": {"vte"}}),
+    ("anticoagulation", {"topics": {"vte"}}),
+    ("itchy rash", {"topics": {"rash"}}),
+    ("diarrhoea", {"topics": {"gi"}}),
+    ("diarrhea", {"topics": {"gi"}}),
+    ("bloating", {"topics": {"gi"}}),
+    ("pregnancy test", {"topics": {"pregnancy"}}),
+    ("contraception", {"topics": {"pregnancy"}}),
+    ("breastfeeding", {"topics": {"pregnancy"}}),
+    ("take with food?", {"topics": {"pharmacokinetics"}}),
+    ("fasting", {"topics": {"pharmacokinetics"}}),
+    ("liver impairment", {"topics": {"hepatic"}}),
+    ("hepatic", {"topics": {"hepatic"}}),
+    ("neuropathy", {"topics": {"neuropathy"}}),
+    ("infection risk", {"topics": {"infection"}}),
+    ("mechanism of action", {"topics": {"mechanism"}}),
+    ("IFM 2005-02 results", {"topics": {"trials"}, "trial": "ifm 2005-02"}),
+    ("Myeloma XI", {"topics": {"trials"}}),
+    ("CALGB 100104", {"topics": {"trials"}}),
+    ("maximum tolerated dose", {"topics": {"mtd"}}),
+    ("dose levels", {"topics": {"dose_levels"}}),
+    ("gcsf", {"topics": {"neutropenia"}}),
+    # noise: skipped, never an error
+    ("<@U123ABC> neut 0.4 on 10mg :pray:", {"neutrophils": 0.4, "dose": (10, None)}),
+    ("hi team 🙏 plt 25 d1 pls", {"platelets": 25, "cycle_day": 1}),
+    ("neut 0.4!!! on 10mg???", {"neutrophils": 0.4, "dose": (10, None)}),
+    ("```plt 25```", {"platelets": 25}),
+    # not a count
+    ("count 0.4 on 10mg", {"unnamed": True}),
+    ("0.4 on 10mg", {"unnamed": True}),
+    ("low counts what do I do", {"valueless": True}),
+    ("CrCl 35 what dose", {"crcl": 35, "start_question": True}),
+]
+
+
+@pytest.mark.parametrize("message,expected", CASES, ids=[c[0][:40] for c in CASES])
+def test_message_facts(message: str, expected: dict) -> None:
+    got = read(message)
+    for key, value in expected.items():
+        assert got.get(key) == value, f"{key}: got {got.get(key)!r} in {got}"
+
+
+NEGATIVE = [
+    # a count name with no figure is not a count
+    ("neutropenia", "neutrophils"),
+    ("platelets low", "platelets"),
+    # numbers that belong to something else
+    ("plt day 10 on 10mg", "platelets"),
+    ("C3D1 on 10mg", "platelets"),
+    ("75 year old, 58kg", "neutrophils"),
+    ("IFM 2005-02 results", "platelets"),
+    ("on 10mg 21/28", "platelets"),
+    ("bloods on 14/11 ok", "platelets"),
+    ("seen at 10:30", "dose"),
+    # words that merely look like key words
+    ("creating a plan", "creatinine"),
+    ("neutral", "neutrophils"),
+    ("second primary malignancy", "episode"),
+    ("the patient is well", "sex"),
+    ("CR after ASCT", "creatinine"),
+]
+
+
+@pytest.mark.parametrize("message,absent", NEGATIVE, ids=[c[0] for c in NEGATIVE])
+def test_not_read(message: str, absent: str) -> None:
+    got = read(message)
+    assert absent not in got, got
+
+
+@pytest.mark.parametrize("text", ["", " ", "\x00\x01", "a" * 3000, "🙂" * 50, "'; DROP TABLE x; --", "<script>alert(1)</script>",
+                                  "{{7*7}}", "%s%s%s", "\\n\\t", "neut neut neut", "0.4 0.4 0.4", "mg mg mg", "on on on"])
+def test_any_text_parses(text: str) -> None:
+    read_facts(text, P)  # never raises
+
+
+def test_normalise_folds_lookalikes() -> None:
+    assert normalise("Plt 25 × 10⁹/L – D1") == "plt 25 x 109/l - d1"
+
+
+def test_distinct_doses_without_a_current_one_are_not_chosen() -> None:
+    f = read_facts("reduce from 15mg to 10mg?", P)
+    assert f.dose is None and f.doses_seen == 2
