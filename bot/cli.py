@@ -10,8 +10,17 @@ USAGE_EXAMPLE = 'wardbot ask "plt 25 day 1 on 10mg CrCl 40"'
 def _ask(args: argparse.Namespace) -> int:
     # Imported here so `wardbot serve` start-up and `--help` stay cheap, and so the ask
     # path never imports anything Slack-related.
-    from .engine import answer
+    from functools import partial
 
+    from .engine import answer
+    from .protocol import load_protocol
+
+    if args.protocol:
+        try:
+            answer = partial(answer, protocol=load_protocol(args.protocol))
+        except (OSError, ValueError) as exc:  # pydantic's ValidationError is a ValueError
+            print(f"wardbot: cannot use protocol file {args.protocol}: {exc}", file=sys.stderr)
+            return 2
     if args.message == ["-"] and args.json:
         return _batch(answer)
     message = " ".join(args.message)
@@ -49,6 +58,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     ask = sub.add_parser("ask", help="answer one message", description=f"Example: {USAGE_EXAMPLE}")
     ask.add_argument("--json", action="store_true", help="print the answer as one JSON object")
+    ask.add_argument("--protocol", metavar="FILE", help="a hospital protocol file (default: $WARDBOT_PROTOCOL or the packaged one)")
     ask.add_argument("message", nargs="+", help='the message, or "-" with --json to read one message per line')
     ask.set_defaults(func=_ask)
 

@@ -1,6 +1,8 @@
 """Message in, cited Answer out: the one entry point every surface uses (pure, no I/O)."""
 from __future__ import annotations
 
+import re
+
 from .answer import Answer, Detail, Statement
 from .crcl import cockcroft_gault
 from .facts import Facts
@@ -12,6 +14,8 @@ from .render import QUESTIONS, card_text, headline_for, read_as, understood
 from .rules.decide import decide
 
 MAX_CHARS = 2000
+# Control characters other than tab and newlines, and the replacement character left by bad UTF-8.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffd]")
 DISCLAIMER = "Decision support only, not a prescription: check the patient, the current SmPC and your local protocol."
 PHI_WARNING = Statement(
     text="Your message seems to hold a patient identifier. wardbot does not store it, but please delete it from your message.",
@@ -68,17 +72,18 @@ def _answer(text: str, protocol: Protocol) -> Answer:
                       headline="Outside what wardbot covers",
                       question="wardbot covers single-agent lenalidomide maintenance after autologous transplant only, not induction, relapse or other diseases.")
     if facts.other_drugs and not facts.readings and not _lenalidomide_context(facts):
-        if facts.dosing_words or not all(d in SECTION_7_DRUGS for d in facts.other_drugs):
+        if facts.dosing_words or not (facts.topics or all(d in SECTION_7_DRUGS for d in facts.other_drugs)):
             return _build(protocol, status="out_of_scope", flags=flags, **common,
                           headline="Outside what wardbot covers",
                           question=f"wardbot answers about lenalidomide maintenance only; for {', '.join(facts.other_drugs)} ask your pharmacy or check its SmPC.")
-        facts = facts.model_copy(update={"topics": tuple(dict.fromkeys((*facts.topics, "other_agents")))})
+        if any(d in SECTION_7_DRUGS for d in facts.other_drugs):
+            facts = facts.model_copy(update={"topics": tuple(dict.fromkeys((*facts.topics, "other_agents")))})
 
     if facts.readings or facts.count_names_without_value or facts.unnamed_values or facts.other_counts:
         return _dosing(facts, protocol, flags, crcl, renal_unknown, renal_flags, common)
     if crcl is not None or facts.dialysis is True or renal_unknown:
         return _dosing(facts, protocol, flags, crcl, renal_unknown, renal_flags, common)
-    if facts.start_question and "dose_levels" not in facts.topics:
+    if facts.start_question and not facts.topics:
         return _clarify(protocol, ("crcl",), flags, common,
                         lead="The usual start is 10 mg once daily, days 1-28 (Table 2), lower in renal impairment (6.2).")
     if facts.topics:
@@ -99,7 +104,7 @@ def _unusable(text: object) -> str | None:
         return "The message was empty. Send the counts, cycle day and dose, or a topic such as \"spm\"."
     if len(text) > MAX_CHARS:
         return f"The message is longer than {MAX_CHARS} characters. Please send just the counts, cycle day and dose."
-    controls = sum(1 for ch in text if (ord(ch) < 32 and ch not in "\t\n\r") or ch == "\ufffd")
+    controls = len(_CONTROL.findall(text)) if _CONTROL.search(text) else 0
     if "\x00" in text or controls > max(2, len(text) // 20):
         return "The message looks like binary data, not text."
     return None
@@ -154,10 +159,9 @@ def _build(protocol: Protocol, *, status: str, headline: str | None = None, ques
            action: str | None = None, dose=None, flags=(), topics=(), citations=(), missing=(), reasons=(),
            warnings=(), understood_: dict | None = None, read: str = "", scores: dict | None = None,
            condition: str | None = None) -> Answer:
-    flag_order = sorted(set(flags))
     all_warnings = tuple(warnings) + tuple(r for r in reasons if r.cite.startswith("External"))
     detail = Detail(
-        headline=headline or "",
+        headline=headline or headline_for(status, action),
         read_as=read,
         dose_text=(f"{dose.label()}" + (f", {condition}" if condition else "")) if dose else None,
         reasons=tuple(r for r in reasons if not r.cite.startswith("External")),
@@ -166,10 +170,8 @@ def _build(protocol: Protocol, *, status: str, headline: str | None = None, ques
         disclaimer=DISCLAIMER,
     )
     draft = Answer(
-        status=status, action=action, dose=dose, flags=tuple(flag_order), topics=tuple(topics),
+        status=status, action=action, dose=dose, flags=tuple(sorted(set(flags))), topics=tuple(topics),
         citations=tuple(citations), missing=tuple(missing), understood=understood_ or {},
         protocol=protocol.ref, scores=scores or {}, detail=detail,
     )
-    if not detail.headline:
-        draft = draft.model_copy(update={"detail": detail.model_copy(update={"headline": headline_for(draft)})})
     return draft.model_copy(update={"text": card_text(draft)})

@@ -11,6 +11,7 @@ from pathlib import Path
 from lark import Lark, Token, Transformer
 
 from .facts import DoseRead, Facts, Reading
+from .lexer import FirstCharLexer
 from .protocol import Protocol
 from .spelling import Speller
 
@@ -127,7 +128,7 @@ class _Items(Transformer):
 @lru_cache(maxsize=1)
 def parser() -> Lark:
     """The LALR parser, built once per process (its tables are cached on disk by lark)."""
-    return Lark(grammar_text(), parser="lalr", lexer="contextual", transformer=_Items(), cache=_cache_path())
+    return Lark(grammar_text(), parser="lalr", lexer=FirstCharLexer, transformer=_Items(), cache=_cache_path())
 
 
 def _cache_path() -> str | bool:
@@ -379,7 +380,11 @@ def read_facts(text: str, protocol: Protocol) -> Facts:
     out["start_question"] = "START_Q" in kw_types
     out["dosing_words"] = "DOSING" in kw_types or "START_Q" in kw_types
     out["help"] = "HELP" in kw_types
-    out["other_drugs"] = tuple(dict.fromkeys(it.text for it in items if it.kind == "kw" and it.type == "OTHER_DRUG"))
+    # Dexamethasone is read as a VTE risk factor too, but a dose question about it is about another drug.
+    out["other_drugs"] = tuple(dict.fromkeys(
+        "dexamethasone" if it.type == "DEX" else it.text
+        for it in items if it.kind == "kw" and (it.type == "OTHER_DRUG" or it.type == "DEX")
+    ))
     out["not_maintenance"] = "NOT_MAINTENANCE" in kw_types
     out["vte_factors"] = _vte_factors(items, out)
     out["implausible"] = tuple(implausible)

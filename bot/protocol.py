@@ -3,14 +3,14 @@ from __future__ import annotations
 
 import os
 import tomllib
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, model_validator
 
-from .answer import Dose, ProtocolRef
+from .answer import Dose, ProtocolRef, Statement
 
 DEFAULT_FILE = "review-table2.toml"
 PROTOCOL_ENV = "WARDBOT_PROTOCOL"
@@ -36,6 +36,10 @@ class Ladder(_Model):
     escalation: Escalation
     columns: tuple[LadderColumn, ...]
     plausible_mg: tuple[float, float]
+    @cached_property
+    def _position(self) -> dict[tuple[float, str], int]:
+        # cached_property lands in the instance __dict__, so later reads skip pydantic's __getattr__.
+        return {s.key(): i for i, s in enumerate(self.steps)}
 
     @model_validator(mode="after")
     def _ordered(self) -> "Ladder":
@@ -49,10 +53,7 @@ class Ladder(_Model):
 
     def index(self, dose: Dose) -> int | None:
         """Position of a dose on the ladder (0 = highest), None when it is on no step."""
-        try:
-            return [s.key() for s in self.steps].index(dose.key())
-        except ValueError:
-            return None
+        return self._position.get(dose.key())
 
     def next_level(self, dose: Dose) -> Dose | None:
         """One step down the ladder; None below the last step or for an off-ladder dose."""
@@ -142,6 +143,29 @@ class Protocol(_Model):
     gcsf: Note
     renal: tuple[RenalBand, ...]
     renal_caution: Note
+    @cached_property
+    def _statements(self) -> dict[str, Statement]:
+        # Rule wording is fixed per protocol: format it once, not per message.
+        out = {
+            row.id: Statement(text=row.says.format(threshold=f"{self.counts[row.count].threshold:g}"), cite=row.cite[0])
+            for row in self.cytopenia
+        }
+        out.update({band.id: Statement(text=band.says, cite=band.cite[0]) for band in self.renal})
+        out["gcsf"] = Statement(text=self.gcsf.says, cite=self.gcsf.cite)
+        out["renal_caution"] = Statement(text=self.renal_caution.says, cite=self.renal_caution.cite)
+        return out
+
+    def statement(self, key: str) -> Statement:
+        """The card statement of a rule: a cytopenia row or renal band id, "gcsf" or "renal_caution"."""
+        return self._statements[key]
+
+    def depends_on(self, count: str, event: str, field: str, timing: str | None = None) -> bool:
+        """Whether the Table 2 rows for this count, event (and known timing) differ by `field`."""
+        return any(
+            getattr(r, field) != "any"
+            for r in self.cytopenia
+            if r.count == count and r.event == event and (timing is None or r.timing in ("any", timing))
+        )
 
     @model_validator(mode="after")
     def _complete(self) -> "Protocol":
@@ -157,7 +181,7 @@ class Protocol(_Model):
             raise ValueError("the last renal band must be the catch-all (no `below`, no `dialysis`)")
         return self
 
-    @property
+    @cached_property
     def ref(self) -> ProtocolRef:
         """Name and version, as every answer carries them."""
         return ProtocolRef(name=self.name, version=self.version)

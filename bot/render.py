@@ -33,11 +33,11 @@ STATUS_HEADLINES = {
 }
 
 
-def headline_for(a: Answer) -> str:
+def headline_for(status: str, action: str | None) -> str:
     """The action in plain words."""
-    if a.status != "answered":
-        return STATUS_HEADLINES[a.status]
-    return HEADLINES.get(a.action or "", "Answer")
+    if status != "answered":
+        return STATUS_HEADLINES[status]
+    return HEADLINES.get(action or "", "Answer")
 
 
 def _num(v: float) -> str:

@@ -42,11 +42,10 @@ def outcome(reading: Reading, timing: str, episode: str, current: Dose | None, p
             citations=(rule.cite,),
             reasons=(Statement(text=f"The protocol has no step for {rule.label} in this situation.", cite=rule.cite),),
         )
-    says = Statement(text=row.says.format(threshold=f"{rule.threshold:g}"), cite=row.cite[0])
     flags = set(row.flags)
-    reasons = [says]
+    reasons = [protocol.statement(row.id)]
     if "consider_gcsf" in flags:
-        reasons.append(Statement(text=protocol.gcsf.says, cite=protocol.gcsf.cite))
+        reasons.append(protocol.statement("gcsf"))
     action, dose, unknown = row.action, None, False
     if row.dose == "current":
         dose = current
@@ -63,6 +62,8 @@ def outcome(reading: Reading, timing: str, episode: str, current: Dose | None, p
     if row.dose == "current" and current is not None and protocol.ladder.index(current) is None:
         flags.add("off_ladder_dose")
         reasons.append(_bottom_statement(current, False, protocol))
+        if protocol.ladder.lower(current, protocol.ladder.steps[0]) is protocol.ladder.steps[0]:
+            action, dose = "refer", None  # above the ladder's top step: not a maintenance dose to carry on with
     condition = None
     if action in ("interrupt", "delay_cycle") and dose is not None:
         condition = f"once {rule.label} are {rule.threshold:g} x10^9/L or more"

@@ -46,9 +46,13 @@ def current_dose(facts: Facts) -> Dose | None:
 def decide(facts: Facts, protocol: Protocol, *, crcl: float | None, renal_unknown: bool,
            renal_flags: frozenset[str] = frozenset()) -> Decision:
     """The dosing decision for the counts and renal facts in `facts`."""
+    events = [(r.count, cytopenia.event_of(r, protocol)) for r in facts.readings]
+    # A fact no matching Table 2 row depends on is not varied (neutrophils ignore the cycle day).
+    timing_matters = any(protocol.depends_on(c, e, "timing") for c, e in events)
+    episode_matters = any(protocol.depends_on(c, e, "episode", facts.timing) for c, e in events)
     dims: dict[str, list] = {
-        "cycle_day": [facts.timing] if facts.timing else ["day1", "mid_cycle"],
-        "episode": [facts.episode] if facts.episode else ["first", "subsequent"],
+        "cycle_day": [facts.timing] if facts.timing or not timing_matters else ["day1", "mid_cycle"],
+        "episode": [facts.episode] if facts.episode or not episode_matters else ["first", "subsequent"],
         "crcl": [None, _WORST_CRCL] if renal_unknown else [crcl],
         "dialysis": [facts.dialysis],
     }
@@ -62,7 +66,8 @@ def decide(facts: Facts, protocol: Protocol, *, crcl: float | None, renal_unknow
         results[combo] = _evaluate(facts, protocol, current, a, renal_flags)
 
     keys = {o.key() for o in results.values()}
-    varying = [n for i, n in enumerate(names) if _changes(results, i, lambda o: o.key())]
+    open_dims = [(i, n) for i, n in enumerate(names) if len(dims[n]) > 1]
+    varying = [n for i, n in open_dims if _changes(results, i, lambda o: o.key())]
     if len(keys) > 1 or any(o.dose_unknown for o in results.values()):
         missing = list(varying)
         if any(o.dose_unknown for o in results.values()):
@@ -71,11 +76,11 @@ def decide(facts: Facts, protocol: Protocol, *, crcl: float | None, renal_unknow
 
     base = next(iter(results.values()))
     flags = frozenset.intersection(*(o.flags for o in results.values()))
-    sharpen = [n for i, n in enumerate(names) if _changes(results, i, lambda o: o.flags)]
+    sharpen = [n for i, n in open_dims if _changes(results, i, lambda o: o.flags)]
     if current is None and base.action == "continue" and facts.readings:
         sharpen.append("current_dose")
     reasons = base.reasons + tuple(Statement(text=SHARPEN_TEXT[s], cite=_sharpen_cite(s, protocol)) for s in sharpen if s in SHARPEN_TEXT)
-    return Decision(base.model_copy(update={"flags": flags, "reasons": reasons}), tuple(sharpen))
+    return Decision(base.but(flags=flags, reasons=reasons), tuple(sharpen))
 
 
 def _sharpen_cite(dim: str, protocol: Protocol) -> str:
@@ -86,12 +91,8 @@ def _changes(results: dict[tuple, Outcome], i: int, key) -> bool:
     """Whether varying dimension i alone, the others held, changes `key`."""
     groups: dict[tuple, set] = {}
     for combo, o in results.items():
-        groups.setdefault(combo[:i] + combo[i + 1 :], set()).add(_hashable(key(o)))
+        groups.setdefault(combo[:i] + combo[i + 1 :], set()).add(key(o))
     return any(len(v) > 1 for v in groups.values())
-
-
-def _hashable(v):
-    return v if not isinstance(v, (set, list)) else frozenset(v)
 
 
 def _either_way(outcomes) -> str | None:
@@ -116,11 +117,11 @@ def _evaluate(facts: Facts, protocol: Protocol, current: Dose | None, a: dict, r
         dose = result.dose
         if limit is not None and dose is not None:
             dose = protocol.ladder.lower(dose, limit)
-        result = result.model_copy(update={
-            "dose": dose,
-            "flags": result.flags | ren.flags,
-            "topics": tuple(dict.fromkeys(result.topics + ren.topics)),
-            "citations": tuple(dict.fromkeys(result.citations + ren.citations)),
-            "reasons": tuple(dict.fromkeys(result.reasons + ren.reasons)),
-        })
+        result = result.but(
+            dose=dose,
+            flags=result.flags | ren.flags,
+            topics=tuple(dict.fromkeys(result.topics + ren.topics)),
+            citations=tuple(dict.fromkeys(result.citations + ren.citations)),
+            reasons=tuple(dict.fromkeys(result.reasons + ren.reasons)),
+        )
     return result

@@ -1,16 +1,15 @@
 """What one rule concludes, and how several conclusions combine (CONTRACT.md: most restrictive wins)."""
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict
+from dataclasses import dataclass, replace
 
 from ..answer import ACTION_ORDER, Dose, Statement
 from ..protocol import Protocol
 
 
-class Outcome(BaseModel):
-    """One rule's conclusion: action, the next dose and why."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """One rule's conclusion: action, the next dose and why (internal to the rules, so a plain dataclass)."""
 
     action: str
     dose: Dose | None = None
@@ -20,6 +19,10 @@ class Outcome(BaseModel):
     citations: tuple[str, ...] = ()
     reasons: tuple[Statement, ...] = ()
     condition: str | None = None  # when the dose applies ("once platelets are 30 or more")
+
+    def but(self, **changes) -> "Outcome":
+        """A copy with some fields changed."""
+        return replace(self, **changes)
 
     def key(self) -> tuple:
         """What must agree across unknown facts for an answer to be safe."""

@@ -29,13 +29,13 @@ def outcome(
     if band is None:
         return None
     flags = set(band.flags) | {"source_caution"} | set(extra_flags)
-    reasons = [Statement(text=band.says, cite=band.cite[0])]
+    reasons = [protocol.statement(band.id)]
     if band.cap and current is not None and protocol.ladder.lower(current, band.dose) is band.dose and current.key() != band.dose.key():
         flags.add("dose_above_renal")
         reasons.append(
             Statement(text=f"The current dose ({current.label()}) is above the renal dose of {band.dose.label()}.", cite=band.cite[0])
         )
-    reasons.append(Statement(text=protocol.renal_caution.says, cite=protocol.renal_caution.cite))
+    reasons.append(protocol.statement("renal_caution"))
     return Outcome(
         action="start",
         dose=band.dose,

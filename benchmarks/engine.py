@@ -1,0 +1,89 @@
+"""Engine speed, run by hand: per-message latency, grammar load time, one `wardbot ask` process.
+
+    python benchmarks/engine.py [CASES.jsonl] [--rounds N]
+
+Prints figures; asserts nothing (speed is measured here, never in tests).
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_CASES = ROOT.parent / "shared" / "eval" / "sample_cases.jsonl"
+FALLBACK = ["plt 25 day 1 on 10mg CrCl 40", "neutrophils 0.3 on 10mg", "anc 0.42 len 15mg day 8", "spm risk",
+            "creatinine 110 umol/L, 75 year old woman, 58kg", "NHS number 401 023 2137 neut 0.3 on 10mg"]
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
+
+
+def messages(path: Path) -> list[str]:
+    if path.is_file():
+        return [json.loads(line)["text"] for line in path.read_text().splitlines() if line.strip()]
+    return FALLBACK
+
+
+def latency(msgs: list[str], rounds: int) -> None:
+    from bot.engine import answer
+
+    for m in msgs:  # warm: parser built, word caches filled
+        answer(m)
+    samples = []
+    for _ in range(rounds):
+        for m in msgs:
+            t = time.perf_counter_ns()
+            answer(m)
+            samples.append((time.perf_counter_ns() - t) / 1000)
+    print(f"answer(), {len(msgs)} messages x {rounds} rounds: p50 {percentile(samples, 0.5):.0f} us, "
+          f"p99 {percentile(samples, 0.99):.0f} us, mean {statistics.fmean(samples):.0f} us")
+
+
+def grammar_load() -> None:
+    code = ("import time,sys; t=time.perf_counter(); from bot.parse import parser; parser(); "
+            "print(time.perf_counter()-t)")
+    cache = tempfile.mkdtemp()
+    env = dict(os.environ, XDG_CACHE_HOME=cache)
+    try:
+        cold = float(subprocess.check_output([sys.executable, "-c", code], env=env, text=True))
+        cached = statistics.median(float(subprocess.check_output([sys.executable, "-c", code], env=env, text=True)) for _ in range(5))
+    finally:
+        shutil.rmtree(cache, ignore_errors=True)
+    print(f"grammar load (import + build): cold {cold * 1000:.0f} ms, cached {cached * 1000:.0f} ms")
+
+
+def ask_process(runs: int = 10) -> None:
+    exe = shutil.which("wardbot")
+    cmd = [exe] if exe else [sys.executable, "-m", "bot.cli"]
+    subprocess.run([*cmd, "ask", "warm"], capture_output=True)
+    walls = []
+    for _ in range(runs):
+        t = time.perf_counter()
+        subprocess.run([*cmd, "ask", "plt 25 day 1 on 10mg CrCl 40"], capture_output=True, check=True)
+        walls.append(time.perf_counter() - t)
+    print(f"`{' '.join(cmd[-1:])} ask` process wall time over {runs} runs: median {statistics.median(walls):.3f} s, "
+          f"max {max(walls):.3f} s")
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("cases", nargs="?", default=str(DEFAULT_CASES))
+    ap.add_argument("--rounds", type=int, default=200)
+    args = ap.parse_args()
+    latency(messages(Path(args.cases)), args.rounds)
+    grammar_load()
+    ask_process()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,141 @@
+"""The engine end to end, in process: statuses, safety behaviour and the contract's fields."""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from bot.engine import MAX_CHARS, answer
+
+REQUIRED = ("status", "action", "dose", "flags", "topics", "citations", "missing", "understood", "protocol", "scores", "text")
+
+
+def ask(text: str) -> dict:
+    return json.loads(answer(text).to_json())
+
+
+def test_json_has_exactly_the_contract_fields() -> None:
+    got = ask("plt 25 day 1 on 10mg CrCl 40")
+    assert tuple(got) == REQUIRED
+    assert got["protocol"]["name"] and got["protocol"]["version"]
+    assert got["dose"] == {"mg": 5, "days": "1-28", "cycle_days": 28}
+
+
+def test_read_as_echo_is_on_the_card() -> None:
+    text = answer("plt 25 day 1 on 10mg CrCl 40").text
+    assert "Read as: platelets 25 x10^9/L, day 1, 10 mg daily" in text
+    assert "CrCl 40 mL/min" in text
+
+
+def test_every_statement_names_its_source_and_the_protocol_stands_on_the_card() -> None:
+    a = answer("neut 0.4 second time on 15mg CrCl 40")
+    for s in a.detail.reasons + a.detail.warnings:
+        assert s.cite
+    assert a.protocol.version in a.text and a.protocol.name in a.text
+    assert a.detail.disclaimer in a.text
+
+
+@pytest.mark.parametrize("text,status", [
+    ("", "rejected"), ("   \n ", "rejected"), ("x" * (MAX_CHARS + 1), "rejected"), ("\x00\x01\x02binary", "rejected"),
+    ("hello", "out_of_scope"), ("what's for lunch", "out_of_scope"), ("dose of daratumumab", "out_of_scope"),
+    ("pomalidomide dose", "out_of_scope"), ("len 25mg in relapsed myeloma", "out_of_scope"),
+    ("plt 9000 on 10mg", "clarify"), ("neut 30 on 10mg", "clarify"), ("CrCl 350", "clarify"),
+    ("plt 25 day 40 on 10mg", "clarify"), ("low counts what do I do", "clarify"), ("0.4 on 10mg", "clarify"),
+    ("plt 26", "clarify"), ("neut 0.3", "clarify"), ("creatinine 150 on 15mg neut 1.2", "clarify"),
+    ("what dose should I start", "clarify"), ("on 10mg", "clarify"),
+])
+def test_status(text: str, status: str) -> None:
+    assert ask(text)["status"] == status
+
+
+def test_implausible_value_is_flagged_and_named() -> None:
+    got = ask("plt 4000 day 3 on 10mg")
+    assert got["status"] == "clarify" and "implausible_value" in got["flags"]
+    assert "4000" in got["text"]
+
+
+def test_clarify_says_what_is_missing_and_holds_no_action() -> None:
+    got = ask("plt 26 on 10mg")
+    assert got["missing"] == ["cycle_day"] and got["action"] is None and got["dose"] is None
+    assert "day 1" in got["text"]
+
+
+@pytest.mark.parametrize("text", [
+    "NHS number 401 023 2137 neut 0.3 on 10mg", "Mr Smith neut 0.3 on 10mg", "MRN 12345678 neut 0.3 on 10mg",
+    "DOB 12/03/1950 neut 0.3 on 10mg", "4010232137 neut 0.3 on 10mg",
+])
+def test_identifiers_flagged_answer_still_given_and_not_echoed(text: str) -> None:
+    got = ask(text)
+    assert "phi_detected" in got["flags"]
+    assert (got["action"], got["dose"]["mg"]) == ("interrupt", 5)
+    blob = json.dumps(got)
+    for fragment in ("401 023 2137", "4010232137", "Smith", "12345678", "1950"):
+        assert fragment not in blob
+    assert "delete" in got["text"]
+
+
+def test_renal_answers_carry_source_caution() -> None:
+    for text in ("CrCl 85", "CrCl 35", "CrCl 15 on dialysis", "plt 18 day 11 on 15mg, CrCl 38", "eGFR 40"):
+        assert "source_caution" in ask(text)["flags"], text
+
+
+def test_egfr_is_used_and_flagged() -> None:
+    got = ask("eGFR 40 what dose")
+    assert "egfr_used_as_crcl" in got["flags"] and got["dose"]["mg"] == 10
+
+
+def test_cockcroft_gault_score() -> None:
+    got = ask("creatinine 110 umol/L, 75 year old woman, 58kg")
+    assert got["scores"]["crcl"] == {"ml_min": 35.6, "weight_used": "actual"}
+    assert "crcl_calculated" in got["flags"]
+
+
+def test_vte_scores_with_unstated_factors() -> None:
+    got = ask("vte risk, previous DVT, BMI 31")
+    impede = got["scores"]["impede_vte"]
+    assert impede["points"] == 4 + 5 + 1
+    assert "vte_history" not in impede["unstated"] and "bmi_25" not in impede["unstated"]
+    assert impede["range"][0] <= impede["points"] <= impede["range"][1]
+    assert "saved" in got["scores"]
+
+
+@pytest.mark.parametrize("text,topic,section", [
+    ("spm risk", "spm", "5.2"), ("vte prophylaxis", "vte", "5.7"), ("rash", "rash", "5.8"),
+    ("diarrhoea", "gi", "5.5"), ("pregnancy", "pregnancy", "6.1"), ("with food?", "pharmacokinetics", "3"),
+    ("liver impairment", "hepatic", "6.3"), ("neuropathy", "neuropathy", "5.6"), ("infection", "infection", "5.4"),
+    ("IFM 2005-02", "trials", "Table 1"), ("mechanism", "mechanism", "2"), ("MTD", "mtd", "5.1"),
+    ("bortezomib maintenance", "other_agents", "7.2"), ("dose levels", "dose_levels", "Table 2"),
+])
+def test_info_topics_cite_their_section(text: str, topic: str, section: str) -> None:
+    got = ask(text)
+    assert (got["status"], got["action"]) == ("answered", "info")
+    assert topic in got["topics"] and section in got["citations"]
+
+
+def test_spm_card_carries_the_review_figures() -> None:
+    text = answer("spm").text
+    for figure in ("5.8%", "2.0%", "1%", "melphalan"):
+        assert figure in text
+
+
+def test_answer_never_raises_on_hostile_input() -> None:
+    for text in ["<script>alert(1)</script>", "'; DROP TABLE answers; --", "{{7*7}}", "\u202e" * 10, "😀" * 500,
+                 "neut " * 300, "a\u0000b", "plt 25 " + "day 1 " * 200]:
+        a = answer(text)
+        assert a.status in ("answered", "clarify", "out_of_scope", "rejected")
+        assert a.text
+
+
+@pytest.mark.parametrize("text,status,topic", [
+    ("how much dex should she get", "out_of_scope", None),
+    ("what dose of dexamethasone", "out_of_scope", None),
+    ("previous DVT - should we give LMWH with len maintenance?", "answered", "vte"),
+    ("can we give GCSF", "answered", "neutropenia"),
+    ("how much aspirin", "answered", "vte"),
+    ("vte risk on high dose dex", "answered", "vte"),
+])
+def test_dose_words_with_a_topic_or_another_drug(text: str, status: str, topic: str | None) -> None:
+    got = ask(text)
+    assert got["status"] == status
+    if topic:
+        assert topic in got["topics"]

@@ -1,0 +1,79 @@
+"""The protocol file: packaged default, validation, and a hospital's own file."""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import tomllib
+from importlib import resources
+
+import pytest
+from pydantic import ValidationError
+
+from bot.answer import Dose
+from bot.engine import answer
+from bot.protocol import DEFAULT_FILE, load_protocol
+
+
+def packaged() -> str:
+    return resources.files("bot.protocols").joinpath(DEFAULT_FILE).read_text(encoding="utf-8")
+
+
+def test_default_protocol_has_name_version_and_the_review_figures() -> None:
+    p = load_protocol()
+    assert p.name and p.version
+    assert p.counts["neutrophils"].threshold == 0.5 and p.counts["platelets"].threshold == 30
+    assert [(d.mg, d.days) for d in p.ladder.steps] == [(15, "1-28"), (10, "1-28"), (5, "1-28"), (5, "1-21")]
+    assert p.ladder.start == Dose(mg=10, days="1-28")
+
+
+def test_ladder_lines_show_both_columns() -> None:
+    lines = load_protocol().ladder_lines()
+    assert any("Started at 10 mg" in line for line in lines)
+    assert any("15 mg" in line and "no further level" in line for line in lines)
+
+
+def test_hospital_file_changes_the_answer_and_its_name(tmp_path) -> None:
+    text = packaged().replace('version = "2026.11-1"', 'version = "local-7"').replace("threshold = 30", "threshold = 50")
+    path = tmp_path / "local.toml"
+    path.write_text(text)
+    local = load_protocol(path)
+    a = answer("plt 40 d9 on 10mg", protocol=local)
+    assert a.action == "interrupt" and a.protocol.version == "local-7"
+    assert answer("plt 40 d9 on 10mg").action == "continue"
+
+
+@pytest.mark.parametrize("breakage", [
+    lambda d: d["ladder"].update(steps=[]),
+    lambda d: d["ladder"].update(start={"mg": 12.5, "days": "1-28"}),
+    lambda d: d["counts"].pop("platelets"),
+    lambda d: d.update(cytopenia=[r for r in d["cytopenia"] if not (r["count"] == "platelets" and r["event"] == "drop")]),
+    lambda d: d["cytopenia"][0].update(action="give_more"),
+    lambda d: d.update(renal=d["renal"][:-1]),
+    lambda d: d.update(unexpected=True),
+])
+def test_malformed_protocol_is_rejected(tmp_path, breakage) -> None:
+    data = tomllib.loads(packaged())
+    breakage(data)
+    path = tmp_path / "bad.json"
+    path.write_text(json.dumps(data))
+    from bot.protocol import Protocol
+
+    with pytest.raises(ValidationError):
+        Protocol.model_validate(json.loads(path.read_text()))
+
+
+def test_cli_rejects_a_broken_protocol_file_with_one_line(tmp_path) -> None:
+    bad = tmp_path / "bad.toml"
+    bad.write_text('name = "x"\n')
+    p = subprocess.run([sys.executable, "-m", "bot.cli", "ask", "--protocol", str(bad), "neut 0.3 on 10mg"],
+                       capture_output=True, text=True, timeout=60)
+    assert p.returncode == 2 and "cannot use protocol file" in p.stderr and "Traceback" not in p.stderr
+
+
+def test_cli_uses_the_protocol_file(tmp_path) -> None:
+    path = tmp_path / "local.toml"
+    path.write_text(packaged().replace('version = "2026.11-1"', 'version = "ward-9"'))
+    p = subprocess.run([sys.executable, "-m", "bot.cli", "ask", "--json", "--protocol", str(path), "neut 0.3 on 10mg"],
+                       capture_output=True, text=True, timeout=60)
+    assert json.loads(p.stdout)["protocol"]["version"] == "ward-9"
