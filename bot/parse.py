@@ -347,11 +347,15 @@ def read_facts(text: str, protocol: Protocol) -> Facts:
     """Read the facts from an already-redacted message."""
     items = _tokens(normalise(text))
     kw_types = [it.type for it in items if it.kind == "kw"]
-    floating_recovery = any(
+    # "after being held", "when to restart", "following the last interruption": the drug is held,
+    # so a count back at or above its threshold is a recovery.
+    held = any(it.kind == "kw" and (it.type == "HELD" or (it.type == "SUBSEQUENT" and "interruption" in it.text))
+               for it in items)
+    floating_recovery = held or any(
         it.kind == "kw" and it.type == "RECOVERED" and not it.used for it in items
     )
     mentions, valueless, unnamed = _link(items)
-    floating_recovery = floating_recovery and not any(m.recovered for m in mentions)
+    floating_recovery = held or (floating_recovery and not any(m.recovered for m in mentions))
     implausible: list[str] = []
     readings = []
     for m in mentions:

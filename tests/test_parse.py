@@ -82,6 +82,10 @@ CASES = [
     ("plt was 20 now 45", {"platelets": 45, "recovered": {"platelets"}}),
     ("neut 0.3 last week, now 0.9", {"neutrophils": 0.9, "recovered": {"neutrophils"}}),
     ("plt 45, recovered", {"platelets": 45, "recovered": {"platelets"}}),
+    ("plts now 45 after being held", {"platelets": 45, "recovered": {"platelets"}}),
+    ("can I restart len, neut 0.9", {"neutrophils": 0.9, "recovered": {"neutrophils"}}),
+    ("neut 0.9 following the last interruption", {"neutrophils": 0.9, "recovered": {"neutrophils"}}),
+    ("plt count 28", {"platelets": 28}),
     # timing
     ("plt 25 day 1", {"cycle_day": 1, "timing": "day1"}),
     ("plt 25 d1", {"cycle_day": 1, "timing": "day1"}),
@@ -134,6 +138,8 @@ CASES = [
     ("creatinine 110 umol/L, 75 year old woman, 58kg", {"creatinine": 110, "age": 75, "sex": "female", "weight_kg": 58}),
     ("82M cr 140 wt 70 kg", {"age": 82, "sex": "male", "creatinine": 140, "weight_kg": 70}),
     ("aged 70, male, 80kg, 175cm", {"age": 70, "sex": "male", "weight_kg": 80, "height_cm": 175}),
+    ("creatinine 2.1 mg/dl 70yo F 60kg", {"age": 70, "sex": "female", "creatinine": 2.1}),
+    ("height 1.62m", {"height_cm": 162}),
     ("CrCl 350", {"implausible": True}),
     # topics
     ("spm risk", {"topics": {"spm"}}),
@@ -163,6 +169,7 @@ CASES = [
     ("CALGB 100104", {"topics": {"trials"}}),
     ("maximum tolerated dose", {"topics": {"mtd"}}),
     ("dose levels", {"topics": {"dose_levels"}}),
+    ("when can we increase to 15mg", {"topics": {"dose_levels"}}),
     ("gcsf", {"topics": {"neutropenia"}}),
     # noise: skipped, never an error
     ("<@U123ABC> neut 0.4 on 10mg :pray:", {"neutrophils": 0.4, "dose": (10, None)}),
@@ -201,6 +208,9 @@ NEGATIVE = [
     ("neutral", "neutrophils"),
     ("second primary malignancy", "episode"),
     ("the patient is well", "sex"),
+    ("mantle cell", "sex"),
+    ("hepatic impairment", "sex"),
+    ("plt 20 while held", "recovered"),
     ("CR after ASCT", "creatinine"),
 ]
 
