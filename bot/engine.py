@@ -140,6 +140,8 @@ def _dosing(facts, protocol, flags, crcl, renal_unknown, renal_flags, common) ->
     if decision.outcome is None:
         return _clarify(protocol, decision.missing, flags, common, lead=decision.either_way)
     o = decision.outcome
+    if "dose_levels" in facts.topics and o.action == "continue":
+        o = o.but(reasons=o.reasons + (protocol.statement("escalation"),))  # "can we go up to 15 mg?"
     unit_flags = {"unit_assumed"} if any(r.unit_assumed for r in facts.readings) or facts.creatinine_unit_assumed else set()
     return _build(
         protocol, status="answered", action=o.action, dose=o.dose, flags=flags | set(o.flags) | unit_flags,

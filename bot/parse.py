@@ -59,7 +59,7 @@ class _Items(Transformer):
             return Num(float(t.replace(",", "")), "grouped", t)
         if tok.type == "KNUM":
             return Num(float(t.rstrip("k ").strip()), "k", t)
-        return Num(float(t), "plain", t)
+        return Num(float(t.replace(",", ".")), "plain", t)
 
     def unit(self, c):
         return c[0]

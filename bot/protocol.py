@@ -34,6 +34,7 @@ class Ladder(_Model):
     steps: tuple[Dose, ...]
     start: Dose
     escalation: Escalation
+    escalation_says: str
     columns: tuple[LadderColumn, ...]
     plausible_mg: tuple[float, float]
     @cached_property
@@ -152,11 +153,12 @@ class Protocol(_Model):
         }
         out.update({band.id: Statement(text=band.says, cite=band.cite[0]) for band in self.renal})
         out["gcsf"] = Statement(text=self.gcsf.says, cite=self.gcsf.cite)
+        out["escalation"] = Statement(text=self.ladder.escalation_says, cite=self.ladder.cite)
         out["renal_caution"] = Statement(text=self.renal_caution.says, cite=self.renal_caution.cite)
         return out
 
     def statement(self, key: str) -> Statement:
-        """The card statement of a rule: a cytopenia row or renal band id, "gcsf" or "renal_caution"."""
+        """The card statement of a rule: a cytopenia row or renal band id, "gcsf", "escalation" or "renal_caution"."""
         return self._statements[key]
 
     def depends_on(self, count: str, event: str, field: str, timing: str | None = None) -> bool:
