@@ -87,6 +87,13 @@ class FirstCharLexer(Lexer):
         self.flags = lexer_conf.g_regex_flags
         self._terminals = [(t, first_chars(sre_parse.parse(t.pattern.to_regexp(), self.flags))[0]) for t in terminals]
         self._by_char: dict[str, list[re.Pattern]] = {}
+        # A space may be skipped outright when no terminal that could outrank the ignored
+        # whitespace starts with one (a one-character catch-all cannot: it is narrower).
+        self.skip_spaces = all(
+            first is not ANY and " " not in first
+            for t, first in self._terminals
+            if t.name not in self.ignore and t.pattern.max_width > 1
+        )
 
     def _scanners(self, ch: str) -> list[re.Pattern]:
         found = self._by_char.get(ch)
@@ -98,7 +105,11 @@ class FirstCharLexer(Lexer):
     def lex(self, text: str) -> Iterator[Token]:
         pos, end = 0, len(text)
         while pos < end:
-            for scanner in self._scanners(text[pos]):
+            ch = text[pos]
+            if ch == " " and self.skip_spaces:  # the commonest ignored token, without a regex
+                pos += 1
+                continue
+            for scanner in self._scanners(ch):
                 m = scanner.match(text, pos)
                 if m:
                     break

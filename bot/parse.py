@@ -11,6 +11,7 @@ from pathlib import Path
 from lark import Lark, Token, Transformer
 
 from .facts import DoseRead, Facts, Reading
+from .lalr import TableParser
 from .lexer import FirstCharLexer
 from .protocol import Protocol
 from .spelling import Speller
@@ -46,65 +47,68 @@ class Item:
     used: bool = False
 
 
+_GROUPED = re.compile(r"\d{1,3}(,\d{3})+$")
+_UNITS = frozenset({"SI_UNIT", "PER_UL", "UMOL_L", "MG_DL", "ML_MIN"})
+_SCHEDULES = frozenset({"SCHED_21", "SCHED_28", "DAILY"})
+
+
+def to_num(tok: Token) -> Num:
+    """A NUM token's value and how it was written."""
+    t = tok.value
+    if t.endswith("k"):
+        return Num(float(t[:-1].strip()), "k", t)
+    if _GROUPED.match(t):
+        return Num(float(t.replace(",", "")), "grouped", t)
+    return Num(float(t.replace(",", ".")), "plain", t)
+
+
+def _text(tokens: list[Token]) -> str:
+    return " ".join(t.value for t in tokens)
+
+
 class _Items(Transformer):
     """Builds a flat list of items while the LALR parser runs (no tree is kept)."""
 
     def start(self, children):
-        return [c if isinstance(c, Item) else Item("num", num=c) for c in children]
-
-    def num(self, c):
-        tok: Token = c[0]
-        t = tok.value
-        if tok.type == "GROUPED":
-            return Num(float(t.replace(",", "")), "grouped", t)
-        if tok.type == "KNUM":
-            return Num(float(t.rstrip("k ").strip()), "k", t)
-        return Num(float(t.replace(",", ".")), "plain", t)
-
-    def unit(self, c):
-        return c[0]
-
-    def value(self, c):
-        return (c[0], c[1].type if len(c) > 1 else None, c[1].value if len(c) > 1 else "")
+        out = []
+        for c in children:
+            if isinstance(c, Item):
+                out.append(c)
+            elif c.type == "NUM":
+                out.append(Item("num", num=to_num(c)))
+            elif c.type in _TIMING:
+                out.append(Item("timing", c.type, c.value))
+            elif c.type in ("AGE_SEX", "HEIGHT_M"):
+                out.append(Item("patient", c.type, c.value))
+            elif c.type in ("WORD", "OTHER"):
+                out.append(Item("skip", c.type, c.value))
+            else:
+                out.append(Item("kw", c.type, c.value))
+        return out
 
     def count(self, c):
-        name: Token = c[0]
+        name = c[0]
         if len(c) == 1:
             return Item("count", name.type, name.value)
-        num, unit, unit_text = c[1]
-        return Item("count", name.type, f"{name.value} {num.typed}{unit_text}", num=num, unit=unit)
-
-    def schedule(self, c):
-        return c[0]
+        unit = c[2] if len(c) > 2 else None
+        return Item("count", name.type, _text(c), num=to_num(c[1]), unit=unit.type if unit else None)
 
     def dose(self, c):
-        intro = None
-        if isinstance(c[0], Token) and c[0].type in ("LEN", "ON"):
-            intro, c = c[0].type, c[1:]
-        num = c[0]
-        has_mg = any(isinstance(x, Token) and x.type == "MG" for x in c[1:])
-        sched = next((x.type for x in c[1:] if isinstance(x, Token) and x.type != "MG"), None)
-        text = " ".join(x.typed if isinstance(x, Num) else x.value for x in c)
-        return Item("dose", "MG" if has_mg else (intro or ""), text, num=num, extra=sched)
-
-    def creat_unit(self, c):
-        return c[0]
+        intro = c[0].type if c[0].type in ("LEN", "ON") else None
+        num = next(to_num(t) for t in c if t.type == "NUM")
+        has_mg = any(t.type == "MG" for t in c)
+        sched = next((t.type for t in c if t.type in _SCHEDULES), None)
+        return Item("dose", "MG" if has_mg else (intro or ""), _text(c), num=num, extra=sched)
 
     def renal_value(self, c):
-        name: Token = c[0]
-        num = next((x for x in c[1:] if isinstance(x, Num)), None)
-        unit = next((x.type for x in c[1:] if isinstance(x, Token)), None)
-        return Item("renal", name.type, name.value, num=num, unit=unit)
+        num = next((to_num(t) for t in c if t.type == "NUM"), None)
+        unit = next((t.type for t in c[1:] if t.type in _UNITS), None)
+        return Item("renal", c[0].type, c[0].value, num=num, unit=unit)
 
     def patient(self, c):
-        toks = [x for x in c if isinstance(x, Token)]
-        num = next((x for x in c if isinstance(x, Num)), None)
-        kinds = {t.type for t in toks}
-        if "AGE_SEX" in kinds:
-            kind = "AGE_SEX"
-        elif "HEIGHT_M" in kinds:
-            kind = "HEIGHT_M"
-        elif kinds & {"AGE_KW", "AGE_UNIT"}:
+        kinds = {t.type for t in c}
+        num = next((to_num(t) for t in c if t.type == "NUM"), None)
+        if kinds & {"AGE_KW", "AGE_UNIT"}:
             kind = "AGE"
         elif kinds & {"WEIGHT_KW", "KG"}:
             kind = "WEIGHT"
@@ -112,23 +116,24 @@ class _Items(Transformer):
             kind = "HEIGHT"
         else:
             kind = "BMI"
-        text = " ".join(x.typed if isinstance(x, Num) else x.value for x in c)
-        return Item("patient", kind, text, num=num)
+        return Item("patient", kind, _text(c), num=num)
 
-    def timing(self, c):
-        return Item("timing", c[0].type, c[0].value)
 
-    def keyword(self, c):
-        return Item("kw", c[0].type, c[0].value)
-
-    def skip(self, c):
-        return Item("skip", c[0].type, c[0].value)
+_TIMING = frozenset({"CYCLE_DAY", "DAY_N", "CYCLE_N", "DAY1_PHRASE", "MID_CYCLE", "NEXT_CYCLE"})
 
 
 @lru_cache(maxsize=1)
 def parser() -> Lark:
-    """The LALR parser, built once per process (its tables are cached on disk by lark)."""
+    """The lark LALR parser for the grammar, built once per process (tables cached on disk)."""
     return Lark(grammar_text(), parser="lalr", lexer=FirstCharLexer, transformer=_Items(), cache=_cache_path())
+
+
+@lru_cache(maxsize=1)
+def _driver() -> tuple[FirstCharLexer, TableParser]:
+    lark = parser()
+    items = _Items()
+    reducers = {name: getattr(items, name) for name in ("start", "count", "dose", "renal_value", "patient")}
+    return lark.parser.lexer.lexer, TableParser(lark, reducers)
 
 
 def _cache_path() -> str | bool:
@@ -191,7 +196,8 @@ _INT = re.compile(r"\d+")
 
 
 def _tokens(text: str) -> list[Item]:
-    return parser().parse(text)
+    lexer, table = _driver()
+    return table.parse(lexer.lex(text))
 
 
 def _next_value(items: list[Item], i: int) -> int | None:
