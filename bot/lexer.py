@@ -85,20 +85,32 @@ class FirstCharLexer(Lexer):
         terminals = sorted(lexer_conf.terminals, key=lambda t: (-t.priority, -t.pattern.max_width, -len(t.pattern.value), t.name))
         self.ignore = frozenset(lexer_conf.ignore)
         self.flags = lexer_conf.g_regex_flags
-        self._terminals = [(t, first_chars(sre_parse.parse(t.pattern.to_regexp(), self.flags))[0]) for t in terminals]
+        self._terminals = []  # (name, prefix, [(alternative, first chars)], suffix), in lark's order
+        for t in terminals:
+            prefix, alts, suffix = split_alternatives(t.pattern.to_regexp())
+            firsts = [(a, first_chars(sre_parse.parse(a, self.flags))[0]) for a in alts]
+            self._terminals.append((t.name, prefix, firsts, suffix))
         self._by_char: dict[str, list[re.Pattern]] = {}
         # A space may be skipped outright when no terminal that could outrank the ignored
         # whitespace starts with one (a one-character catch-all cannot: it is narrower).
+        widths = {t.name: t.pattern.max_width for t in terminals}
         self.skip_spaces = all(
             first is not ANY and " " not in first
-            for t, first in self._terminals
-            if t.name not in self.ignore and t.pattern.max_width > 1
+            for name, _p, firsts, _s in self._terminals
+            if name not in self.ignore and widths[name] > 1
+            for _a, first in firsts
         )
 
     def _scanners(self, ch: str) -> list[re.Pattern]:
         found = self._by_char.get(ch)
         if found is None:
-            wanted = [t for t, first in self._terminals if first is ANY or ch in first]
+            # Each terminal keeps only the alternatives that can start with ch, in their
+            # order, so the first match is the one the whole terminal would give.
+            wanted = []
+            for name, prefix, firsts, suffix in self._terminals:
+                alts = [a for a, first in firsts if first is ANY or ch in first]
+                if alts:
+                    wanted.append((name, prefix + "|".join(alts) + suffix))
             found = self._by_char[ch] = _compile(wanted, self.flags)
         return found
 
@@ -121,9 +133,69 @@ class FirstCharLexer(Lexer):
             pos = m.end()
 
 
-def _compile(terminals, flags, size: int = 90) -> list[re.Pattern]:
+def _compile(terminals: list[tuple[str, str]], flags, size: int = 90) -> list[re.Pattern]:
     # Python's re allows only so many named groups in one pattern.
     return [
-        re.compile("|".join(f"(?P<{t.name}>{t.pattern.to_regexp()})" for t in terminals[i : i + size]), flags)
+        re.compile("|".join(f"(?P<{name}>{regex})" for name, regex in terminals[i : i + size]), flags)
         for i in range(0, len(terminals), size)
     ]
+
+
+def split_alternatives(regex: str) -> tuple[str, list[str], str]:
+    """(prefix, alternatives, suffix) of a regex's outermost alternation.
+
+    "a|b" -> ("", ["a", "b"], ""); "(?:a|b)(?!x)" -> ("(?:", ["a", "b"], ")(?!x)");
+    anything else is one alternative. prefix + "|".join(alternatives) + suffix == regex.
+    """
+    top = _top_level_bars(regex, 0)
+    if top:
+        return "", _cut(regex, top), ""
+    if regex.startswith("(?:"):
+        close = _closing_paren(regex, 0)
+        if close is not None and not _top_level_bars(regex[close + 1 :], 0):
+            inner = regex[3:close]
+            bars = _top_level_bars(inner, 0)
+            if bars:
+                return "(?:", _cut(inner, bars), regex[close:]
+    return "", [regex], ""
+
+
+def _scan(regex: str):
+    """(index, char, depth) of each unescaped character outside character classes."""
+    depth, i, in_class = 0, 0, False
+    while i < len(regex):
+        c = regex[i]
+        if c == "\\":
+            i += 2
+            continue
+        if in_class:
+            in_class = c != "]"
+            i += 1
+            continue
+        if c == "[":
+            in_class = True
+            if regex[i + 1 : i + 2] == "]" or regex[i + 1 : i + 3] == "^]":
+                i += 2 if regex[i + 1] == "]" else 3  # a literal ] first in the class
+                continue
+        elif c == "(":
+            depth += 1
+        elif c == ")":
+            depth -= 1
+        yield i, c, depth
+        i += 1
+
+
+def _top_level_bars(regex: str, depth: int) -> list[int]:
+    return [i for i, c, d in _scan(regex) if c == "|" and d == depth]
+
+
+def _closing_paren(regex: str, start: int) -> int | None:
+    for i, c, d in _scan(regex):
+        if i > start and c == ")" and d == 0:
+            return i
+    return None
+
+
+def _cut(regex: str, bars: list[int]) -> list[str]:
+    edges = [-1, *bars, len(regex)]
+    return [regex[a + 1 : b] for a, b in zip(edges, edges[1:])]
