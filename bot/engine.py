@@ -34,11 +34,14 @@ def answer(text: str, protocol: Protocol | None = None) -> Answer:
         return internal_error(protocol)
 
 
+INTERNAL_ERROR_HEADLINE = "Sorry: wardbot could not read that message"
+
+
 def internal_error(protocol: Protocol | None = None) -> Answer:
     """A short apology, for when something inside went wrong."""
     protocol = protocol or default_protocol()
     return _build(
-        protocol, status="rejected", headline="Sorry: wardbot could not read that message",
+        protocol, status="rejected", headline=INTERNAL_ERROR_HEADLINE,
         question="Something went wrong on our side. Please rephrase, or ask a pharmacist.",
     )
 
@@ -59,6 +62,11 @@ def _answer(text: str, protocol: Protocol) -> Answer:
                                          "crcl_weight_used": scores["crcl"]["weight_used"]})
     if facts.crcl_source == "egfr":
         renal_flags = renal_flags | {"egfr_used_as_crcl"}
+    if "crcl" in scores:
+        warnings.append(Statement(
+            text=f"CrCl {scores['crcl']['ml_min']:g} mL/min by Cockcroft-Gault, using {scores['crcl']['weight_used']} body weight"
+                 + ("" if facts.height_cm else " (no height given)") + ".",
+            cite="External: Cockcroft-Gault (NHS GGC weight convention)"))
     seen = understood(facts)
     common = dict(understood_=seen, read=read_as(facts), warnings=warnings, scores=scores)
 

@@ -3,11 +3,16 @@ from __future__ import annotations
 
 from typing import Callable
 
-from .answer import Answer
+from .answer import Answer, Statement
 from .facts import Facts
 from .guidance import topic, trial_for
 from .protocol import Protocol
+from .render import factor_label
 from .scores.vte import impede, saved
+
+IMPEDE_SOURCE = "External: Sanfilippo et al., Am J Hematol 2019"
+SAVED_SOURCE = "External: Li et al., JNCCN 2019"
+SCORE_NAMES = {"impede_vte": "IMPEDE VTE", "saved": "SAVED"}
 
 # Enough statements to answer on a ward without the card becoming a page.
 PER_TOPIC = 8
@@ -33,8 +38,10 @@ def info_answer(facts: Facts, protocol: Protocol, *, flags: set[str], common: di
     scores = dict(common.pop("scores", {}) or {})
     flags = set(flags)
     if "vte" in facts.topics:
-        scores["impede_vte"] = impede(facts.vte_factors).as_json()
-        scores["saved"] = saved(facts.vte_factors).as_json()
+        for key, score, source in (("impede_vte", impede(facts.vte_factors), IMPEDE_SOURCE),
+                                   ("saved", saved(facts.vte_factors), SAVED_SOURCE)):
+            scores[key] = score.as_json()
+            warnings.append(Statement(text=score_text(key, score), cite=source))
     if "renal" in facts.topics:
         flags.add("source_caution")
         warnings.append(protocol_caution(protocol))
@@ -47,3 +54,15 @@ def info_answer(facts: Facts, protocol: Protocol, *, flags: set[str], common: di
 def protocol_caution(protocol: Protocol) -> Statement:
     """The renal source caution as a card statement."""
     return Statement(text=protocol.renal_caution.says, cite=protocol.renal_caution.cite)
+
+
+def score_text(key: str, score) -> str:
+    """One line for a VTE score: points, the range unstated factors allow, and the band if settled."""
+    lo, hi = score.range
+    band = f"{score.band} risk" if score.band else "band not settled"
+    text = f"{SCORE_NAMES[key]}: {score.points} points from what was said"
+    if lo != hi:
+        text += f" (could be {lo} to {hi}: {band}; not stated: {', '.join(factor_label(f) for f in score.unstated)})"
+    else:
+        text += f" ({band})"
+    return text + ". Derived in patients starting myeloma therapy, not in maintenance."

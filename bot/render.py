@@ -88,9 +88,33 @@ def read_as(f: Facts) -> str:
     parts += patient
     if f.dialysis is not None:
         parts.append("on dialysis" if f.dialysis else "not on dialysis")
+    if f.vte_factors and "vte" in f.topics:
+        parts.append("VTE factors: " + ", ".join(_factor(k, v) for k, v in f.vte_factors.items()))
     if f.topics:
         parts.append("topics: " + ", ".join(f.topics))
     return ", ".join(parts) if parts else "nothing clinical recognised"
+
+
+FACTOR_LABELS = {
+    "bmi_25": "BMI 25 or more", "fracture": "pelvic, hip or femur fracture", "esa": "ESA (erythropoietin)",
+    "dexamethasone": "dexamethasone", "doxorubicin": "doxorubicin", "asian": "Asian or Pacific Islander",
+    "vte_history": "previous VTE", "cvc": "central line", "anticoagulation": "anticoagulation",
+    "surgery_90d": "surgery within 90 days", "age_80": "age 80 or over",
+}
+
+
+def factor_label(key: str) -> str:
+    """A VTE score factor in words."""
+    return FACTOR_LABELS.get(key, key.replace("_", " "))
+
+
+def _factor(key: str, value: object) -> str:
+    name = factor_label(key)
+    if value is True:
+        return name
+    if value is False:
+        return f"no {name}"
+    return f"{name} {value}"
 
 
 def understood(f: Facts) -> dict[str, Any]:

@@ -139,3 +139,21 @@ def test_dose_words_with_a_topic_or_another_drug(text: str, status: str, topic: 
     assert got["status"] == status
     if topic:
         assert topic in got["topics"]
+
+
+
+PROBES = [
+    "vte risk previous DVT BMI 31 on aspirin", "creatinine 110 umol/L, 75 year old woman, 58kg 165cm",
+    "neut 1.5 plt 150 after 3 cycles of 10mg, can we increase to 15?", "plts now 45 after being held, was on 10mg",
+    "Hb 85 on 10mg", "IFM 2005-02 SPM", "thalidomide neuropathy", "neut 0.4 plt 20 d1 on 5mg d1-21 CrCl 20 on HD",
+]
+
+
+def test_no_message_hits_the_internal_error_path() -> None:
+    from pathlib import Path
+
+    from bot.engine import INTERNAL_ERROR_HEADLINE
+
+    rows = (Path(__file__).parent / "data" / "ward_messages.jsonl").read_text().splitlines()
+    for text in [json.loads(r)["text"] for r in rows if r.strip()] + PROBES:
+        assert answer(text).detail.headline != INTERNAL_ERROR_HEADLINE, text
