@@ -87,7 +87,7 @@ def _answer(text: str, protocol: Protocol) -> Answer:
         if any(d in SECTION_7_DRUGS for d in facts.other_drugs):
             facts = facts.model_copy(update={"topics": tuple(dict.fromkeys((*facts.topics, "other_agents")))})
 
-    if facts.readings or facts.count_names_without_value or facts.unnamed_values or facts.other_counts:
+    if facts.readings or facts.counts_normal or facts.count_names_without_value or facts.unnamed_values or facts.other_counts:
         return _dosing(facts, protocol, flags, crcl, renal_unknown, renal_flags, common)
     if crcl is not None or facts.dialysis is True or renal_unknown:
         return _dosing(facts, protocol, flags, crcl, renal_unknown, renal_flags, common)
@@ -137,7 +137,7 @@ def _renal(facts: Facts) -> tuple[float | None, bool, dict, frozenset[str]]:
 
 
 def _dosing(facts, protocol, flags, crcl, renal_unknown, renal_flags, common) -> Answer:
-    if not facts.readings:
+    if not facts.readings and not facts.counts_normal:
         if facts.unnamed_values and not facts.count_names_without_value and (facts.dose or facts.timing):
             return _clarify(protocol, ("count_type",), flags, common)
         if facts.count_names_without_value or facts.other_counts or facts.unnamed_values:

@@ -41,6 +41,7 @@ class Facts(_Frozen):
     count_names_without_value: tuple[str, ...] = ()  # "neutropenic", "low counts", "plt" with no figure
     unnamed_values: tuple[str, ...] = ()  # a figure with no count name ("count 0.4")
     other_counts: tuple[str, ...] = ()  # counts Table 2 does not use (WBC, Hb)
+    counts_normal: bool = False  # "counts fine": no figures, but no count below its threshold
     cycle: int | None = None
     cycle_day: int | None = None
     timing: Timing | None = None
@@ -73,7 +74,7 @@ class Facts(_Frozen):
     def has_clinical_content(self) -> bool:
         """Whether anything dosing-related was read."""
         return bool(
-            self.readings or self.count_names_without_value or self.unnamed_values or self.dose
+            self.readings or self.counts_normal or self.count_names_without_value or self.unnamed_values or self.dose
             or self.crcl is not None or self.dialysis is not None or self.creatinine is not None
             or self.implausible or self.other_counts
         )

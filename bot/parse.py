@@ -241,8 +241,8 @@ class _CountMention:
     at: int = 0
 
 
-def _link(items: list[Item]) -> tuple[list[_CountMention], list[str], list[Num]]:
-    """Pair count names with their values; returns mentions, names without value, unnamed numbers."""
+def _link(items: list[Item]) -> tuple[list[_CountMention], list[str]]:
+    """Pair count names with their values; returns the mentions and the names left without a value."""
     mentions: list[_CountMention] = []
     valueless: list[str] = []
     for i, it in enumerate(items):
@@ -301,8 +301,7 @@ def _link(items: list[Item]) -> tuple[list[_CountMention], list[str], list[Num]]
         if i > 0 and items[i - 1].kind == "kw" and items[i - 1].type == "RECOVERED":
             m.recovered = True
         mentions.append(m)
-    unnamed = [it.num for it in items if it.kind == "num" and not it.used]
-    return mentions, valueless, unnamed
+    return mentions, valueless
 
 
 def _reading(protocol: Protocol, m: _CountMention, floating_recovery: bool) -> Reading:
@@ -360,7 +359,7 @@ def read_facts(text: str, protocol: Protocol) -> Facts:
     floating_recovery = held or any(
         it.kind == "kw" and it.type == "RECOVERED" and not it.used for it in items
     )
-    mentions, valueless, unnamed = _link(items)
+    mentions, valueless = _link(items)
     floating_recovery = held or (floating_recovery and not any(m.recovered for m in mentions))
     implausible: list[str] = []
     readings = []
@@ -372,13 +371,22 @@ def read_facts(text: str, protocol: Protocol) -> Facts:
 
     out: dict = {"readings": tuple(readings), "count_names_without_value": tuple(dict.fromkeys(valueless))}
     out["other_counts"] = tuple(it.text for it in items if it.kind == "count" and it.type in ("WBC", "HB") and it.num)
-    generic = [it for it in items if it.kind == "count" and it.type == "COUNT_GENERIC" and it.num]
-    out["unnamed_values"] = tuple(n.typed for n in unnamed) + tuple(it.num.typed for it in generic)
-
     _read_timing(items, out, implausible)
     _read_dose(items, out, implausible, protocol)
     _read_renal_and_patient(items, out, implausible)
     _read_history(kw_types, out)
+    out["counts_normal"] = "COUNTS_OK" in kw_types
+
+    # Figures nothing claimed: after counts, doses, renal and patient values took theirs.
+    generic = [it for it in items if it.kind == "count" and it.type == "COUNT_GENERIC" and it.num]
+    unnamed = [it.num for it in items if it.kind == "num" and not it.used]
+    out["unnamed_values"] = tuple(n.typed for n in unnamed) + tuple(it.num.typed for it in generic)
+    # "neutropenic on 10mg day 8": a patient's count named without its figure.
+    if not readings and (out.get("dose") or out.get("timing")):
+        for it in items:
+            if it.kind == "kw" and it.type in ("T_NEUTROPENIA", "T_THROMBOCYTOPENIA"):
+                valueless.append(COUNT_NAMES[it.type])
+        out["count_names_without_value"] = tuple(dict.fromkeys(valueless))
 
     topics = []
     for it in items:

@@ -56,6 +56,8 @@ def read_as(f: Facts) -> str:
         if r.recovered:
             text += ", recovered after a fall"
         parts.append(text)
+    if f.counts_normal and not f.readings:
+        parts.append("counts reported normal (no figures)")
     parts += [f"{n.lower()} with no value" for n in f.count_names_without_value if n != "COUNT_GENERIC"]
     parts += [f"value {v} with no count name" for v in f.unnamed_values]
     parts += [f"{c} (not used by Table 2)" for c in f.other_counts]

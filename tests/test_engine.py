@@ -42,7 +42,7 @@ def test_every_statement_names_its_source_and_the_protocol_stands_on_the_card() 
     ("plt 9000 on 10mg", "clarify"), ("neut 30 on 10mg", "clarify"), ("CrCl 350", "clarify"),
     ("plt 25 day 40 on 10mg", "clarify"), ("low counts what do I do", "clarify"), ("0.4 on 10mg", "clarify"),
     ("plt 26", "clarify"), ("neut 0.3", "clarify"), ("creatinine 150 on 15mg neut 1.2", "clarify"),
-    ("what dose should I start", "clarify"), ("on 10mg", "clarify"),
+    ("what dose should I start", "clarify"), ("on 10mg", "clarify"), ("neutropenic on 10mg day 8", "clarify"),
 ])
 def test_status(text: str, status: str) -> None:
     assert ask(text)["status"] == status
@@ -157,3 +157,9 @@ def test_no_message_hits_the_internal_error_path() -> None:
     rows = (Path(__file__).parent / "data" / "ward_messages.jsonl").read_text().splitlines()
     for text in [json.loads(r)["text"] for r in rows if r.strip()] + PROBES:
         assert answer(text).detail.headline != INTERNAL_ERROR_HEADLINE, text
+
+
+def test_counts_fine_continue_at_the_dose_allowed() -> None:
+    assert (ask("counts fine on 10mg")["action"], ask("counts fine on 10mg")["dose"]["mg"]) == ("continue", 10)
+    got = ask("counts ok on 15mg CrCl 40")
+    assert (got["action"], got["dose"]["mg"]) == ("start", 10) and "dose_above_renal" in got["flags"]

@@ -180,6 +180,8 @@ CASES = [
     ("count 0.4 on 10mg", {"unnamed": True}),
     ("0.4 on 10mg", {"unnamed": True}),
     ("low counts what do I do", {"valueless": True}),
+    ("neutropenic on 10mg day 8", {"valueless": True}),
+    ("what dose if CrCl is 40?", {"crcl": 40}),
     ("CrCl 35 what dose", {"crcl": 35, "start_question": True}),
 ]
 
@@ -229,6 +231,12 @@ def test_any_text_parses(text: str) -> None:
 
 def test_normalise_folds_lookalikes() -> None:
     assert normalise("Plt 25 × 10⁹/L – D1") == "plt 25 x 109/l - d1"
+
+
+@pytest.mark.parametrize("message", ["counts fine", "FBC normal", "bloods are ok", "normal counts", "counts all stable"])
+def test_counts_reported_normal(message: str) -> None:
+    f = read_facts(message, P)
+    assert f.counts_normal and not f.readings and not f.count_names_without_value
 
 
 def test_distinct_doses_without_a_current_one_are_not_chosen() -> None:

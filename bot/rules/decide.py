@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from itertools import product
 
 from ..answer import Dose, Statement
-from ..facts import Facts
+from ..facts import Facts, Reading
 from ..protocol import Protocol
 from . import cytopenia, renal
 from .outcome import Outcome, combine
@@ -46,7 +46,8 @@ def current_dose(facts: Facts) -> Dose | None:
 def decide(facts: Facts, protocol: Protocol, *, crcl: float | None, renal_unknown: bool,
            renal_flags: frozenset[str] = frozenset()) -> Decision:
     """The dosing decision for the counts and renal facts in `facts`."""
-    events = [(r.count, cytopenia.event_of(r, protocol)) for r in facts.readings]
+    readings = facts.readings or (normal_readings(protocol) if facts.counts_normal else ())
+    events = [(r.count, cytopenia.event_of(r, protocol)) for r in readings]
     # A fact no matching Table 2 row depends on is not varied (neutrophils ignore the cycle day).
     timing_matters = any(protocol.depends_on(c, e, "timing") for c, e in events)
     episode_matters = any(protocol.depends_on(c, e, "episode", facts.timing) for c, e in events)
@@ -63,7 +64,7 @@ def decide(facts: Facts, protocol: Protocol, *, crcl: float | None, renal_unknow
     results: dict[tuple, Outcome] = {}
     for combo in product(*dims.values()):
         a = dict(zip(names, combo))
-        results[combo] = _evaluate(facts, protocol, current, a, renal_flags)
+        results[combo] = _evaluate(readings, protocol, current, a, renal_flags)
 
     keys = {o.key() for o in results.values()}
     open_dims = [(i, n) for i, n in enumerate(names) if len(dims[n]) > 1]
@@ -77,7 +78,7 @@ def decide(facts: Facts, protocol: Protocol, *, crcl: float | None, renal_unknow
     base = next(iter(results.values()))
     flags = frozenset.intersection(*(o.flags for o in results.values()))
     sharpen = [n for i, n in open_dims if _changes(results, i, lambda o: o.flags)]
-    if current is None and base.action == "continue" and facts.readings:
+    if current is None and base.action == "continue" and readings:
         sharpen.append("current_dose")
     reasons = base.reasons + tuple(Statement(text=SHARPEN_TEXT[s], cite=_sharpen_cite(s, protocol)) for s in sharpen if s in SHARPEN_TEXT)
     return Decision(base.but(flags=flags, reasons=reasons), tuple(sharpen))
@@ -104,8 +105,13 @@ def _either_way(outcomes) -> str | None:
     return None
 
 
-def _evaluate(facts: Facts, protocol: Protocol, current: Dose | None, a: dict, renal_flags: frozenset[str]) -> Outcome:
-    outs = [cytopenia.outcome(r, a["cycle_day"], a["episode"], current, protocol) for r in facts.readings]
+def normal_readings(protocol: Protocol) -> tuple[Reading, ...]:
+    """"Counts fine": each count at its threshold, which triggers no step."""
+    return tuple(Reading(count=name, value=rule.threshold, typed="reported normal") for name, rule in protocol.counts.items())
+
+
+def _evaluate(readings, protocol: Protocol, current: Dose | None, a: dict, renal_flags: frozenset[str]) -> Outcome:
+    outs = [cytopenia.outcome(r, a["cycle_day"], a["episode"], current, protocol) for r in readings]
     ren = renal.outcome(a["crcl"], a["dialysis"], current, protocol, extra_flags=renal_flags)
     if not outs:
         return ren if ren is not None else Outcome(action="refer")
