@@ -111,9 +111,8 @@ class _In(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
 
-class _StatementIn(_In):
+class _TextIn(_In):
     text: str
-    cite: str
 
     @field_validator("text")
     @classmethod
@@ -122,6 +121,10 @@ class _StatementIn(_In):
         if len(v) >= MAX_STATEMENT_CHARS:
             raise ValueError(f"statement is {len(v)} characters; keep it under {MAX_STATEMENT_CHARS}: {v[:60]!r}...")
         return v
+
+
+class _StatementIn(_TextIn):
+    cite: str
 
     @field_validator("cite")
     @classmethod
@@ -129,17 +132,8 @@ class _StatementIn(_In):
         return _section(v)
 
 
-class _ExternalIn(_In):
-    text: str
+class _ExternalIn(_TextIn):
     source: str
-
-    @field_validator("text")
-    @classmethod
-    def _check_text(cls, v: str) -> str:
-        _text(v)
-        if len(v) >= MAX_STATEMENT_CHARS:
-            raise ValueError(f"statement is {len(v)} characters; keep it under {MAX_STATEMENT_CHARS}: {v[:60]!r}...")
-        return v
 
     @field_validator("source")
     @classmethod
