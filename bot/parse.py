@@ -448,9 +448,11 @@ def _read_dose(items: list[Item], out: dict, implausible: list[str], protocol: P
     if len(distinct) == 1:
         chosen = doses[-1]
     elif len(distinct) > 1:
-        # Several doses: only one marked as current ("now on 10mg") can be taken as current.
-        now_marked = [d for d in doses if _preceded_by_now(items, d)]
-        chosen = now_marked[-1] if len(now_marked) == 1 else None
+        # Several doses: only one marked as current ("now on 10mg"), or the only one not
+        # marked as past ("on 10mg, was 15mg"), can be taken as current.
+        now_marked = [d for d in doses if _preceded_by(items, d, _NOW_WORDS)]
+        not_past = [d for d in doses if not _preceded_by(items, d, _PAST_WORDS)]
+        chosen = now_marked[-1] if len(now_marked) == 1 else not_past[0] if len(not_past) == 1 else None
     out["doses_seen"] = len(distinct)
     if chosen is None:
         return
@@ -466,9 +468,14 @@ def _read_dose(items: list[Item], out: dict, implausible: list[str], protocol: P
     out["dose"] = DoseRead(mg=mg, days=days, typed=chosen.text)
 
 
-def _preceded_by_now(items: list[Item], dose: Item) -> bool:
+_NOW_WORDS = frozenset({"NOW"})
+_PAST_WORDS = frozenset({"was", "previously", "had", "before", "prior", "formerly", "originally"})
+
+
+def _preceded_by(items: list[Item], dose: Item, marks: frozenset[str]) -> bool:
+    """Whether one of the two items before the dose is a marker (a keyword type or a word)."""
     i = items.index(dose)
-    return any(items[k].kind == "kw" and items[k].type == "NOW" for k in range(max(0, i - 2), i))
+    return any(items[k].type in marks or items[k].text in marks for k in range(max(0, i - 2), i))
 
 
 def _read_renal_and_patient(items: list[Item], out: dict, implausible: list[str]) -> None:

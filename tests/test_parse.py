@@ -115,6 +115,8 @@ CASES = [
     ("len10mg", {"dose": (10, None)}),
     ("on 5mg, days 1-21 every 28", {"dose": (5, "1-21")}),
     ("was on 15mg now on 10mg", {"dose": (10, None)}),
+    ("on 10mg, was 15mg", {"dose": (10, None)}),
+    ("plt 25 on day one", {"cycle_day": None, "timing": "day1"}),
     ("on 100mg", {"implausible": True}),
     # history
     ("neut 0.4 second time", {"episode": "subsequent"}),
@@ -136,6 +138,7 @@ CASES = [
     ("Cr 110", {"creatinine": 110, "creatinine_unit": "umol/L"}),
     ("creat 1.4 mg/dL", {"creatinine": 1.4, "creatinine_unit": "mg/dL"}),
     ("creatinine 110 umol/L, 75 year old woman, 58kg", {"creatinine": 110, "age": 75, "sex": "female", "weight_kg": 58}),
+    ("creatinine 150, 75-year-old man, 70kg", {"age": 75, "sex": "male", "weight_kg": 70}),
     ("82M cr 140 wt 70 kg", {"age": 82, "sex": "male", "creatinine": 140, "weight_kg": 70}),
     ("aged 70, male, 80kg, 175cm", {"age": 70, "sex": "male", "weight_kg": 80, "height_cm": 175}),
     ("creatinine 2.1 mg/dl 70yo F 60kg", {"age": 70, "sex": "female", "creatinine": 2.1}),
