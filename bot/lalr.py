@@ -10,8 +10,10 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from lark import Lark, Token
+from lark import Lark
 from lark.parsers.lalr_analysis import Shift
+
+from .lexer import Tok
 
 Reducer = Callable[[list[Any]], Any]
 
@@ -26,12 +28,12 @@ class TableParser:
         self.end_state = table.end_states[start]
         self.reducers = reducers
 
-    def parse(self, tokens: Iterable[Token]) -> Any:
+    def parse(self, tokens: Iterable[Tok]) -> Any:
         """The value of the start rule for the tokens."""
         states, reducers = self.states, self.reducers
         stack = [self.start_state]
         values: list[Any] = []
-        end = Token("$END", "")
+        end = Tok("$END", "", -1)
         for tok in _with_end(tokens, end):
             while True:
                 action, arg = states[stack[-1]][tok.type]
@@ -61,7 +63,7 @@ class TableParser:
         raise AssertionError("unreachable: $END always reduces to the start rule")
 
 
-def _with_end(tokens: Iterable[Token], end: Token):
+def _with_end(tokens: Iterable[Tok], end: Tok):
     yield from tokens
     yield end
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from lark.lexer import Lexer, Token
+from lark.lexer import Lexer
 
 try:  # Python 3.11+
     from re import _constants as sre_c
@@ -78,6 +78,20 @@ def first_chars(seq) -> tuple[frozenset | None, bool]:
     return out, True
 
 
+class Tok:
+    """A token: what lark's parser and our driver read of one (lark's Token costs more to make)."""
+
+    __slots__ = ("type", "value", "start_pos")
+    # Read by lark when it borrows a position for its end-of-input token.
+    line = column = end_line = end_column = end_pos = None
+
+    def __init__(self, type: str, value: str, start_pos: int):
+        self.type, self.value, self.start_pos = type, value, start_pos
+
+    def __repr__(self) -> str:
+        return f"Tok({self.type!r}, {self.value!r})"
+
+
 class FirstCharLexer(Lexer):
     """Drop-in lark lexer (interface 0: `lex(text)`) dispatching on the next character."""
 
@@ -114,7 +128,7 @@ class FirstCharLexer(Lexer):
             found = self._by_char[ch] = _compile(wanted, self.flags)
         return found
 
-    def lex(self, text: str) -> Iterator[Token]:
+    def lex(self, text: str) -> Iterator[Tok]:
         pos, end = 0, len(text)
         while pos < end:
             ch = text[pos]
@@ -127,9 +141,9 @@ class FirstCharLexer(Lexer):
                     break
             else:
                 raise ValueError(f"no terminal matches at {pos}")  # the grammar's OTHER makes this unreachable
-            kind, value = m.lastgroup, m.group()
+            kind = m.lastgroup
             if kind not in self.ignore:
-                yield Token(kind, value, pos)
+                yield Tok(kind, m.group(), pos)
             pos = m.end()
 
 

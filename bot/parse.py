@@ -8,11 +8,11 @@ from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
-from lark import Lark, Token, Transformer
+from lark import Lark, Transformer
 
 from .facts import DoseRead, Facts, Reading
 from .lalr import TableParser
-from .lexer import FirstCharLexer
+from .lexer import FirstCharLexer, Tok
 from .protocol import Protocol
 from .spelling import Speller
 
@@ -52,7 +52,7 @@ _UNITS = frozenset({"SI_UNIT", "PER_UL", "UMOL_L", "MG_DL", "ML_MIN"})
 _SCHEDULES = frozenset({"SCHED_21", "SCHED_28", "DAILY"})
 
 
-def to_num(tok: Token) -> Num:
+def to_num(tok: Tok) -> Num:
     """A NUM token's value and how it was written."""
     t = tok.value
     if t.endswith("k"):
@@ -62,7 +62,7 @@ def to_num(tok: Token) -> Num:
     return Num(float(t.replace(",", ".")), "plain", t)
 
 
-def _text(tokens: list[Token]) -> str:
+def _text(tokens: list[Tok]) -> str:
     return " ".join(t.value for t in tokens)
 
 

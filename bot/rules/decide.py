@@ -61,13 +61,21 @@ def decide(facts: Facts, protocol: Protocol, *, crcl: float | None, renal_unknow
         dims["dialysis"] = [False, True]
     current = current_dose(facts)
     names = list(dims)
+    open_dims = [(i, n) for i, n in enumerate(names) if len(dims[n]) > 1]
+    if not open_dims:  # every fact known: one evaluation settles it
+        only = _evaluate(readings, protocol, current, {n: v[0] for n, v in dims.items()}, renal_flags)
+        if only.dose_unknown:
+            return Decision(None, ("current_dose",), _either_way([only]))
+        if current is None and only.action == "continue" and readings:
+            note = Statement(text=SHARPEN_TEXT["current_dose"], cite=_sharpen_cite("current_dose", protocol))
+            return Decision(only.but(reasons=only.reasons + (note,)), ("current_dose",))
+        return Decision(only, ())
     results: dict[tuple, Outcome] = {}
     for combo in product(*dims.values()):
         a = dict(zip(names, combo))
         results[combo] = _evaluate(readings, protocol, current, a, renal_flags)
 
     keys = {o.key() for o in results.values()}
-    open_dims = [(i, n) for i, n in enumerate(names) if len(dims[n]) > 1]
     varying = [n for i, n in open_dims if _changes(results, i, lambda o: o.key())]
     if len(keys) > 1 or any(o.dose_unknown for o in results.values()):
         missing = list(varying)
@@ -76,10 +84,12 @@ def decide(facts: Facts, protocol: Protocol, *, crcl: float | None, renal_unknow
         return Decision(None, tuple(dict.fromkeys(missing)), _either_way(results.values()))
 
     base = next(iter(results.values()))
-    flags = frozenset.intersection(*(o.flags for o in results.values()))
     sharpen = [n for i, n in open_dims if _changes(results, i, lambda o: o.flags)]
     if current is None and base.action == "continue" and readings:
         sharpen.append("current_dose")
+    if not sharpen:
+        return Decision(base, ())
+    flags = frozenset.intersection(*(o.flags for o in results.values()))
     reasons = base.reasons + tuple(Statement(text=SHARPEN_TEXT[s], cite=_sharpen_cite(s, protocol)) for s in sharpen if s in SHARPEN_TEXT)
     return Decision(base.but(flags=flags, reasons=reasons), tuple(sharpen))
 
@@ -118,16 +128,15 @@ def _evaluate(readings, protocol: Protocol, current: Dose | None, a: dict, renal
     if ren is not None and "dose_above_renal" in ren.flags:
         outs.append(ren)  # the renal dose is itself a change: it competes as an action
     result = combine(outs, protocol)
-    if ren is not None:
-        limit = renal.cap(a["crcl"], a["dialysis"], protocol)
-        dose = result.dose
-        if limit is not None and dose is not None:
-            dose = protocol.ladder.lower(dose, limit)
-        result = result.but(
-            dose=dose,
-            flags=result.flags | ren.flags,
-            topics=tuple(dict.fromkeys(result.topics + ren.topics)),
-            citations=tuple(dict.fromkeys(result.citations + ren.citations)),
-            reasons=tuple(dict.fromkeys(result.reasons + ren.reasons)),
-        )
-    return result
+    if ren is None or result is ren:
+        return result
+    dose = result.dose
+    if ren.caps and dose is not None:
+        dose = protocol.ladder.lower(dose, ren.dose)
+    return result.but(
+        dose=dose,
+        flags=result.flags | ren.flags,
+        topics=result.topics + tuple(t for t in ren.topics if t not in result.topics),
+        citations=result.citations + tuple(c for c in ren.citations if c not in result.citations),
+        reasons=result.reasons + tuple(r for r in ren.reasons if r not in result.reasons),
+    )

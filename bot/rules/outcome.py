@@ -19,6 +19,7 @@ class Outcome:
     citations: tuple[str, ...] = ()
     reasons: tuple[Statement, ...] = ()
     condition: str | None = None  # when the dose applies ("once platelets are 30 or more")
+    caps: bool = False  # the dose is also a ceiling for every other rule's dose (renal bands)
 
     def but(self, **changes) -> "Outcome":
         """A copy with some fields changed."""
@@ -35,6 +36,8 @@ def _rank(action: str) -> int:
 
 def combine(outcomes: list[Outcome], protocol: Protocol) -> Outcome:
     """The most restrictive action and the lowest dose win; flags, topics, citations and reasons add up."""
+    if len(outcomes) == 1:
+        return outcomes[0]
     first = min(outcomes, key=lambda o: _rank(o.action))
     dose, unknown = first.dose, first.dose_unknown
     for o in outcomes:

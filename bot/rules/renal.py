@@ -39,6 +39,7 @@ def outcome(
     return Outcome(
         action="start",
         dose=band.dose,
+        caps=band.cap,
         flags=frozenset(flags),
         topics=("renal",),
         citations=tuple(dict.fromkeys(band.cite)),
