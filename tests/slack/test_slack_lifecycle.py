@@ -1,0 +1,66 @@
+"""Acknowledgements never wait on the Web API, and a stopped server still delivers replies under way.
+
+Each test runs its own `wardbot serve --http`. The fake Slack holds chosen calls unanswered, which
+shows ordering without measuring time: the acknowledgement arrives while the reply is still held.
+"""
+from __future__ import annotations
+
+import signal
+import sqlite3
+import time
+
+import pytest
+
+from slack_harness import LISTENING, Wardbot, WardbotProcess, clean_env
+from fake_slack import BOT_TOKEN, BOT_USER_ID, JSON, SIGNING_SECRET, FakeSlack, event_body
+
+
+@pytest.fixture
+def server(tmp_path):
+    fake = FakeSlack().start()
+    audit_db = tmp_path / "audit.sqlite3"
+    env = clean_env(
+        SLACK_BOT_TOKEN=BOT_TOKEN,
+        SLACK_SIGNING_SECRET=SIGNING_SECRET,
+        SLACK_API_URL=fake.api_url,
+        WARDBOT_AUDIT_DB=str(audit_db),
+    )
+    process = WardbotProcess(["--http", "--host", "127.0.0.1", "--port", "0"], env)
+    try:
+        port = int(process.wait_for_line(LISTENING).group(1))
+        yield Wardbot(fake=fake, process=process, port=port, audit_db=audit_db)
+    finally:
+        process.stop()
+        fake.stop()
+
+
+def mention(channel: str) -> bytes:
+    event = {"type": "app_mention", "user": "U0NURSE1", "text": f"<@{BOT_USER_ID}> neut 0.4 on 10mg", "ts": f"{time.time():.6f}", "channel": channel}
+    return event_body(event, event_id="Ev" + channel)
+
+
+def test_event_is_acknowledged_while_the_reply_is_still_held(server):
+    gate = server.fake.hold("chat.postMessage", lambda body: body.get("channel") == "C0HELD")
+    try:
+        status, _ = server.post(mention("C0HELD"), content_type=JSON)
+        assert status == 200
+        server.fake.wait_arrival("chat.postMessage", lambda body: body.get("channel") == "C0HELD")
+        assert not server.fake.calls("chat.postMessage")  # acknowledged; the reply is still waiting
+    finally:
+        gate.set()
+    server.fake.wait_for("chat.postMessage", lambda c: c.body.get("channel") == "C0HELD")
+
+
+def test_sigterm_lets_replies_under_way_finish_and_commits_the_audit(server):
+    gate = server.fake.hold("chat.postMessage", lambda body: body.get("channel") == "C0DRAIN")
+    assert server.post(mention("C0DRAIN"), content_type=JSON)[0] == 200
+    server.fake.wait_arrival("chat.postMessage", lambda body: body.get("channel") == "C0DRAIN")
+    server.process.proc.send_signal(signal.SIGTERM)
+    server.process.wait_for_line("Shutting down")
+    gate.set()
+    assert server.process.wait_exit() == 0
+    (call,) = server.fake.wait_for("chat.postMessage", lambda c: c.body.get("channel") == "C0DRAIN")
+    assert call.ok
+    server.process.wait_for_line("wardbot.server stopped")
+    with sqlite3.connect(server.audit_db) as db:
+        assert db.execute("SELECT surface FROM answers").fetchall() == [("mention",)]
