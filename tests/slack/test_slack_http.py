@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 
 from bot import engine
+from bot.phi import redact
 from bot.slack.cards import ACTION_LADDER, ACTION_SHARE, answer_card, help_card, home_view, ladder_card, unavailable_card
 from bot.slack.lookups import ladder_lines, protocol_ref
 from fake_slack import (
@@ -411,9 +412,10 @@ def test_identifiers_are_flagged_on_the_card(wardbot):
     text = f"Mr {PATIENT_NAME} {PATIENT_MRN} plt 25 day 1 on 10mg"
     reply = ack_json(*wardbot.post(slash_command_body(text, channel=channel_id()), content_type=FORM))
     answer = engine.answer(text)
-    assert reply["blocks"] == answer_card(answer, share_text=text).message()["blocks"]
-    if answer.flags:
-        assert "identifier" in texts(reply["blocks"]).lower()
+    assert "phi_detected" in answer.flags
+    assert reply["blocks"] == answer_card(answer, share_text=redact(text)).message()["blocks"]
+    assert "identifier" in texts(reply["blocks"]).lower()
+    assert PATIENT_MRN not in json.dumps(reply) and PATIENT_NAME not in json.dumps(reply)
 
 
 # -- what is kept: audit rows and logs -----------------------------------------------------------
