@@ -208,6 +208,9 @@ NEGATIVE = [
     ("on 10mg 21/28", "platelets"),
     ("bloods on 14/11 ok", "platelets"),
     ("seen at 10:30", "dose"),
+    ("in bed 4 plts low", "platelets"),
+    ("plts transfused 1 unit", "platelets"),
+    ("after 3 cycles of 10mg", "unnamed"),
     # words that merely look like key words
     ("creating a plan", "creatinine"),
     ("neutral", "neutrophils"),
