@@ -2,11 +2,12 @@
 from __future__ import annotations
 
 import re
+from typing import NamedTuple
 
 from .answer import Answer, Detail, Statement
 from .crcl import cockcroft_gault
 from .facts import Facts
-from .lookup import info_answer
+from .lookup import info_answer, with_side_topics
 from .parse import read_facts
 from .phi import find_identifiers, redact
 from .protocol import Protocol, default_protocol
@@ -15,6 +16,7 @@ from .rules.decide import decide
 
 MAX_CHARS = 2000
 # Control characters other than tab and newlines, and the replacement character left by bad UTF-8.
+_SLACK_MARKUP = re.compile(r"<[@#!][^>]*>")
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffd]")
 DISCLAIMER = "Decision support only, not a prescription: check the patient, the current SmPC and your local protocol."
 PHI_WARNING = Statement(
@@ -51,18 +53,17 @@ def _answer(text: str, protocol: Protocol) -> Answer:
     if problem:
         return _build(protocol, status="rejected", headline="Message not usable", question=problem)
 
-    identifiers = find_identifiers(text)
+    # Slack's own markup (<@U0123ABCD>, <#C01|ward>) carries ids, not patient identifiers.
+    identifiers = find_identifiers(_SLACK_MARKUP.sub(_blank, text))
     flags: set[str] = {"phi_detected"} if identifiers else set()
     warnings = [PHI_WARNING] if identifiers else []
     facts = read_facts(redact(text) if identifiers else text, protocol)
 
-    crcl, renal_unknown, scores, renal_flags = _renal(facts)
-    if renal_flags:
-        facts = facts.model_copy(update={"crcl": crcl, "crcl_source": "calculated",
-                                         "crcl_weight_used": scores["crcl"]["weight_used"]})
-    if facts.crcl_source == "egfr":
-        renal_flags = renal_flags | {"egfr_used_as_crcl"}
+    renal = _renal(facts)
+    scores = renal.scores
     if "crcl" in scores:
+        facts = facts.model_copy(update={"crcl": scores["crcl"]["ml_min"], "crcl_source": "calculated",
+                                         "crcl_weight_used": scores["crcl"]["weight_used"]})
         warnings.append(Statement(
             text=f"CrCl {scores['crcl']['ml_min']:g} mL/min by Cockcroft-Gault, using {scores['crcl']['weight_used']} body weight"
                  + ("" if facts.height_cm else " (no height given)") + ".",
@@ -79,7 +80,9 @@ def _answer(text: str, protocol: Protocol) -> Answer:
         return _build(protocol, status="out_of_scope", flags=flags, **common,
                       headline="Outside what wardbot covers",
                       question="wardbot covers single-agent lenalidomide maintenance after autologous transplant only, not induction, relapse or other diseases.")
-    if facts.other_drugs and not facts.readings and not _lenalidomide_context(facts):
+    # "What dose of zoledronic acid with a CrCl of 40?" asks about the other drug, not lenalidomide.
+    other_drug_dose = facts.other_drugs and facts.dosing_words and not facts.lenalidomide_named
+    if other_drug_dose or (facts.other_drugs and not facts.readings and not _lenalidomide_context(facts)):
         if facts.dosing_words or not (facts.topics or all(d in SECTION_7_DRUGS for d in facts.other_drugs)):
             return _build(protocol, status="out_of_scope", flags=flags, **common,
                           headline="Outside what wardbot covers",
@@ -88,9 +91,9 @@ def _answer(text: str, protocol: Protocol) -> Answer:
             facts = facts.model_copy(update={"topics": tuple(dict.fromkeys((*facts.topics, "other_agents")))})
 
     if facts.readings or facts.counts_normal or facts.count_names_without_value or facts.unnamed_values or facts.other_counts:
-        return _dosing(facts, protocol, flags, crcl, renal_unknown, renal_flags, common)
-    if crcl is not None or facts.dialysis is True or renal_unknown:
-        return _dosing(facts, protocol, flags, crcl, renal_unknown, renal_flags, common)
+        return _dosing(facts, protocol, flags, renal, common)
+    if renal.known or facts.dialysis is True:
+        return _dosing(facts, protocol, flags, renal, common)
     if facts.start_question and not facts.topics:
         return _clarify(protocol, ("crcl",), flags, common,
                         lead="The usual start is 10 mg once daily, days 1-28 (Table 2), lower in renal impairment (6.2).")
@@ -103,6 +106,11 @@ def _answer(text: str, protocol: Protocol) -> Answer:
                       question='Send the counts, cycle day and dose, e.g. "plt 25 day 1 on 10mg CrCl 40", or a topic such as "spm" or "vte".')
     return _build(protocol, status="out_of_scope", flags=flags, **common, headline="Outside what wardbot covers",
                   question='wardbot answers lenalidomide maintenance questions: counts and doses ("neut 0.4 on 10mg"), renal dosing ("CrCl 35"), or topics such as SPM, VTE, rash or pregnancy.')
+
+
+def _blank(m: re.Match[str]) -> str:
+    # Same length, so identifier positions still index the original text.
+    return " " * len(m.group())
 
 
 def _unusable(text: object) -> str | None:
@@ -122,34 +130,65 @@ def _lenalidomide_context(facts: Facts) -> bool:
     return facts.dose is not None or facts.crcl is not None or facts.count_names_without_value != ()
 
 
-def _renal(facts: Facts) -> tuple[float | None, bool, dict, frozenset[str]]:
-    """CrCl as stated, or calculated from creatinine; whether renal function is left unknown."""
+class RenalRead(NamedTuple):
+    """Renal function as the rules take it: the CrCl values it could be, scores and flags."""
+
+    options: tuple[float | None, ...]  # one value when known; several when only bounded or unknown
+    scores: dict
+    flags: frozenset[str]
+
+    @property
+    def known(self) -> bool:
+        """Whether anything renal was given."""
+        return self.options != (None,)
+
+
+# An unknown CrCl is tried as "no renal limit" and as the most restrictive band; a bound
+# ("CrCl <50") as its edge and the far end of its side.
+_LOWEST, _HIGHEST, _EDGE = 0.0, 250.0, 0.01
+
+
+def _renal(facts: Facts) -> RenalRead:
+    """CrCl as stated (or bounded), or calculated from creatinine; unknown when it cannot be."""
+    flags = frozenset({"egfr_used_as_crcl"}) if facts.crcl_source == "egfr" else frozenset()
     if facts.crcl is not None:
-        return facts.crcl, False, {}, frozenset()
+        if facts.crcl_bound == "below":
+            return RenalRead((facts.crcl - _EDGE, _LOWEST), {}, flags)
+        if facts.crcl_bound == "above":
+            return RenalRead((facts.crcl, _HIGHEST), {}, flags)
+        return RenalRead((facts.crcl,), {}, flags)
     if facts.creatinine is None:
-        return None, False, {}, frozenset()
+        return RenalRead((None,), {}, flags)
     if facts.age is None or facts.sex is None or facts.weight_kg is None:
-        return None, True, {}, frozenset()
+        return RenalRead((None, _LOWEST), {}, flags)
     result = cockcroft_gault(creatinine=facts.creatinine, unit=facts.creatinine_unit, age=facts.age,
                              sex=facts.sex, weight_kg=facts.weight_kg, height_cm=facts.height_cm)
     scores = {"crcl": {"ml_min": result.ml_min, "weight_used": result.weight_used}}
-    return result.ml_min, False, scores, frozenset({"crcl_calculated"})
+    return RenalRead((result.ml_min,), scores, flags | {"crcl_calculated"})
 
 
-def _dosing(facts, protocol, flags, crcl, renal_unknown, renal_flags, common) -> Answer:
+def _dosing(facts: Facts, protocol: Protocol, flags: set[str], renal: RenalRead, common: dict) -> Answer:
     if not facts.readings and not facts.counts_normal:
         if facts.unnamed_values and not facts.count_names_without_value and (facts.dose or facts.timing):
             return _clarify(protocol, ("count_type",), flags, common)
         if facts.count_names_without_value or facts.other_counts or facts.unnamed_values:
             return _clarify(protocol, ("count",), flags, common)
-    if facts.readings and facts.unnamed_values and facts.count_names_without_value:
-        return _clarify(protocol, ("count_type",), flags, common)
-    decision = decide(facts, protocol, crcl=crcl, renal_unknown=renal_unknown, renal_flags=renal_flags)
+    vague = [r for r in facts.readings if r.ambiguous]
+    if vague:
+        what = ", ".join(f"{r.count} {r.typed}" for r in vague)
+        return _clarify(protocol, ("count",), flags, common,
+                        lead=f"{what} does not say which side of the Table 2 threshold the count is on.")
+    if facts.readings and facts.unnamed_values:
+        # A figure nothing claimed may be a count misread: ask rather than ignore it.
+        return _clarify(protocol, ("count_type",), flags, common,
+                        lead=f"I could not tell what {', '.join(facts.unnamed_values)} refers to.")
+    decision = decide(facts, protocol, crcl_options=renal.options, renal_flags=renal.flags)
     if decision.outcome is None:
         return _clarify(protocol, decision.missing, flags, common, lead=decision.either_way)
     o = decision.outcome
     if "dose_levels" in facts.topics and o.action == "continue":
         o = o.but(reasons=o.reasons + (protocol.statement("escalation"),))  # "can we go up to 15 mg?"
+    o = with_side_topics(o, facts.topics)  # "plt 20 d9 on 10mg, and is aspirin still ok?"
     unit_flags = {"unit_assumed"} if any(r.unit_assumed for r in facts.readings) or facts.creatinine_unit_assumed else set()
     return _build(
         protocol, status="answered", action=o.action, dose=o.dose, flags=flags | set(o.flags) | unit_flags,

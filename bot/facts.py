@@ -24,6 +24,8 @@ class Reading(_Frozen):
     implausible: bool = False
     recovered: bool = False  # back up after a fall (a recovery word, or an earlier lower value)
     earlier: tuple[float, ...] = ()
+    bound: Literal["below", "above"] | None = None  # "below 0.5": the value is a bound, not a figure
+    ambiguous: bool = False  # a bound on the far side of the threshold ("platelets under 50")
 
 
 class DoseRead(_Frozen):
@@ -50,6 +52,7 @@ class Facts(_Frozen):
     episode: Literal["first", "subsequent"] | None = None
     crcl: float | None = None
     crcl_source: Literal["stated", "egfr", "calculated"] | None = None
+    crcl_bound: Literal["below", "above"] | None = None  # "CrCl <30": crcl is a bound, not a figure
     crcl_weight_used: Literal["actual", "adjusted", "ideal"] | None = None
     dialysis: bool | None = None
     creatinine: float | None = None
@@ -62,6 +65,7 @@ class Facts(_Frozen):
     bmi: float | None = None
     topics: tuple[str, ...] = ()
     trial: str | None = None
+    lenalidomide_named: bool = False  # "len", "revlimid" or a dose in mg
     start_question: bool = False
     dosing_words: bool = False
     help: bool = False

@@ -66,3 +66,19 @@ def score_text(key: str, score) -> str:
     else:
         text += f" ({band})"
     return text + ". Derived in patients starting myeloma therapy, not in maintenance."
+
+
+# Topics a dosing answer covers itself; any other topic in the message gets a short note.
+DOSING_TOPICS = frozenset({"neutropenia", "thrombocytopenia", "renal", "dose_levels"})
+SIDE_NOTES = 2
+
+
+def with_side_topics(outcome, topics: tuple[str, ...]):
+    """A dosing outcome with a short, cited note for each other topic the message raised."""
+    extra = [t for t in topics if t not in DOSING_TOPICS and t not in outcome.topics]
+    if not extra:
+        return outcome
+    notes = tuple(s for t in extra for s in topic(t).statements[:SIDE_NOTES])
+    cites = tuple(c for t in extra for c in topic(t).citations[:1] if c not in outcome.citations)
+    return outcome.but(topics=outcome.topics + tuple(extra), citations=outcome.citations + cites,
+                       reasons=outcome.reasons + notes)

@@ -34,6 +34,7 @@ class Num:
     value: float
     kind: str  # plain | grouped | k
     typed: str
+    bound: str | None = None  # "below" or "above" for "<30", "over 50"; None for a figure
 
 
 @dataclass(slots=True)
@@ -62,6 +63,19 @@ def to_num(tok: Tok) -> Num:
     return Num(float(t.replace(",", ".")), "plain", t)
 
 
+_BOUND = re.compile(r"(not\s+)?(.*?)\s*(\d+(?:\.\d+)?|\.\d+)$")
+_BELOW_WORDS = ("below", "under", "less", "lower", "<", "≤")
+
+
+def to_bound(tok: Tok) -> Num:
+    """A BOUND token: the figure and its direction ("not below 30" is at least 30)."""
+    m = _BOUND.match(tok.value)
+    below = m.group(2).startswith(_BELOW_WORDS)
+    if m.group(1):
+        below = not below
+    return Num(float(m.group(3)), "plain", tok.value, "below" if below else "above")
+
+
 def _text(tokens: list[Tok]) -> str:
     return " ".join(t.value for t in tokens)
 
@@ -76,6 +90,8 @@ class _Items(Transformer):
                 out.append(c)
             elif c.type == "NUM":
                 out.append(Item("num", num=to_num(c)))
+            elif c.type == "BOUND":
+                out.append(Item("num", num=to_bound(c)))
             elif c.type in _TIMING:
                 out.append(Item("timing", c.type, c.value))
             elif c.type in ("AGE_SEX", "HEIGHT_M"):
@@ -180,11 +196,11 @@ TOPIC_OF = {
     "T_OTHER_AGENT": "other_agents", "T_DOSE_LEVELS": "dose_levels", "T_RENAL": "renal", "T_GCSF": "neutropenia",
     "T_NEUTROPENIA": "neutropenia", "T_THROMBOCYTOPENIA": "thrombocytopenia",
     "VTE_HISTORY": "vte", "NO_VTE_HISTORY": "vte", "ANTICOAG_THERAPEUTIC": "vte", "ANTICOAG_PROPHYLACTIC": "vte",
-    "NO_ANTICOAG": "vte",
+    "NO_ANTICOAG": "vte", "ANTICOAG_DRUG": "vte",
 }
 # Words that may stand between a name and its value ("anc back to 0.7", "crcl is 35").
-_BRIDGE_KW = {"RECOVERED", "NOW", "DROP", "ON"}
-_BRIDGE_WORDS = 3
+_BRIDGE_KW = {"RECOVERED", "NOW", "DROP", "ON", "HELD", "CLOCK", "DATE", "PLACE"}
+_BRIDGE_WORDS = 10
 _VTE_FLAGS = {
     "VTE_HISTORY": ("vte_history", True), "NO_VTE_HISTORY": ("vte_history", False), "OBESE": ("bmi_25", True),
     "FRACTURE": ("fracture", True), "ESA": ("esa", True), "DOXORUBICIN": ("doxorubicin", True),
@@ -201,29 +217,30 @@ def _tokens(text: str) -> list[Item]:
 
 
 def _next_value(items: list[Item], i: int) -> int | None:
-    """Index of the lone number a name at i refers to, skipping a few bridging words."""
+    """Index of the lone number a name at i refers to, over a few bridging words ("anc back to 0.7")."""
     words = 0
-    for j in range(i + 1, min(len(items), i + 6)):
+    for j in range(i + 1, min(len(items), i + 1 + _BRIDGE_WORDS + 3)):
         it = items[j]
         if it.kind == "num" and not it.used:
             return j
         if it.kind == "skip" and it.type == "WORD" and words < _BRIDGE_WORDS:
             words += 1
             continue
-        if it.kind == "kw" and it.type in _BRIDGE_KW:
+        if (it.kind == "kw" and it.type in _BRIDGE_KW) or it.kind == "timing":
             continue
         return None
     return None
 
 
-def _skip_words(items: list[Item], k: int) -> int:
-    """The index after a few filler words or dates ("0.3 last week, now 0.9")."""
-    start = k
-    while k < len(items) and k - start < _BRIDGE_WORDS and (
-        items[k].kind == "skip" or (items[k].kind == "kw" and items[k].type in ("DATE", "CLOCK"))
-    ):
-        k += 1
-    return k if k < len(items) and items[k].kind == "kw" and items[k].type in ("NOW", "RECOVERED") else start
+def _prev_value(items: list[Item], i: int) -> int | None:
+    """Index of a lone number written before its name ("0.45 for the neutrophils", "25 platelets")."""
+    for j in range(i - 1, max(-1, i - 5), -1):
+        it = items[j]
+        if it.kind == "num" and not it.used:
+            return j
+        if not (it.kind == "skip" and it.type == "WORD"):
+            return None
+    return None
 
 
 def _unit_after(items: list[Item], j: int) -> str | None:
@@ -234,95 +251,166 @@ def _unit_after(items: list[Item], j: int) -> str | None:
 
 
 @dataclass
+class _Value:
+    num: Num
+    unit: str | None
+    mark: str  # "now", "past" or ""
+
+
+@dataclass
 class _CountMention:
     name: str
-    values: list[tuple[Num, str | None]] = field(default_factory=list)
+    values: list[_Value] = field(default_factory=list)
     recovered: bool = False
-    at: int = 0
+
+    def current(self) -> tuple[_Value, list[_Value]]:
+        """The value that is the count now, and the earlier ones.
+
+        A value marked as now ("now 0.9", "58 now", "today") wins; else the last one not
+        marked as past ("was 1.2 last week", "0.3 yesterday"); else the last one.
+        """
+        now = [v for v in self.values if v.mark == "now"]
+        not_past = [v for v in self.values if v.mark != "past"]
+        chosen = now[-1] if now else not_past[-1] if not_past else self.values[-1]
+        return chosen, [v for v in self.values if v is not chosen]
+
+
+# Words that put a figure in the past, before it ("was 1.2") or after it ("0.3 yesterday").
+_PAST_BEFORE = frozenset({"was", "were", "previously", "had", "last", "prior", "earlier", "originally"})
+_PAST_AFTER = frozenset({"yesterday", "ago", "before", "previously", "earlier", "last", "prior"})
+_MARK_KW = frozenset({"NOW", "RECOVERED"})
+# Items that end the run of figures belonging to one count.
+_ENDS_RUN = frozenset({"count", "dose", "renal", "patient"})
+_RUN_LENGTH = 12
+
+
+def _mark(items: list[Item], before: range, j: int, taken: set[int]) -> tuple[str, bool]:
+    """(mark, recovered) of the figure at j, from the words just after it, then those before it.
+
+    A marker right after a figure ("0.9 today") is that figure's, and is `taken` so the next
+    figure does not claim it too.
+    """
+    segment = [items[k] for k in before if k not in taken]
+    after = items[j + 1 : j + 3]
+    recovered = any(it.kind == "kw" and it.type == "RECOVERED" for it in segment)
+    if after and after[0].kind == "kw" and after[0].type in _MARK_KW and not (
+        len(after) > 1 and after[1].kind == "num" and not after[1].used
+    ):
+        # "58 now": the marker is this figure's; in "0.3 now 1.1" it belongs to the next one.
+        taken.add(j + 1)
+        return "now", recovered or after[0].type == "RECOVERED"
+    if any(it.kind == "skip" and it.text in _PAST_AFTER for it in after):
+        return "past", recovered
+    if any(it.kind == "kw" and it.type in _MARK_KW for it in segment):
+        return "now", recovered
+    if any(it.kind == "skip" and it.text in _PAST_BEFORE for it in segment[-3:]):
+        return "past", recovered
+    return "", recovered
+
+
+def _name_of(it: Item) -> str | None:
+    if it.kind == "count" and it.type in COUNT_NAMES:
+        return COUNT_NAMES[it.type]
+    if it.kind == "kw" and it.type in ("T_NEUTROPENIA", "T_THROMBOCYTOPENIA"):
+        return COUNT_NAMES[it.type]
+    return None
+
+
+def _resolve_generic_counts(items: list[Item]) -> None:
+    """ "held for low platelets; her count is now 64": with one count named, and no figure
+    given to it, a generic "count" is that count."""
+    named = {_name_of(it) for it in items} - {None}
+    if len(named) != 1 or any(_name_of(it) and it.num is not None for it in items):
+        return
+    kind = "NEUT" if named == {"neutrophils"} else "PLT"
+    for it in items:
+        if it.kind == "count" and it.type == "COUNT_GENERIC":
+            it.type = kind
 
 
 def _link(items: list[Item]) -> tuple[list[_CountMention], list[str]]:
-    """Pair count names with their values; returns the mentions and the names left without a value."""
+    """Pair count names with their figures; returns the mentions and the names left without one."""
     mentions: list[_CountMention] = []
     valueless: list[str] = []
     for i, it in enumerate(items):
-        name = None
-        if it.kind == "count" and it.type in COUNT_NAMES:
-            name = COUNT_NAMES[it.type]
-        elif it.kind == "kw" and it.type in ("T_NEUTROPENIA", "T_THROMBOCYTOPENIA"):
-            name = COUNT_NAMES[it.type]
+        name = _name_of(it)
         if name is None:
-            if it.kind == "count":  # generic "counts", "WBC", "Hb"
-                if it.num is None:
-                    j = _next_value(items, i)
-                    if j is not None:
-                        items[j].used = True
-                        it.num = items[j].num
-                valueless.append(it.type) if it.num is None else None
+            if it.kind == "count" and it.num is None:  # generic "counts", "WBC", "Hb"
+                j = _next_value(items, i)
+                if j is not None:
+                    items[j].used = True
+                    it.num = items[j].num
+                else:
+                    valueless.append(it.type)
             continue
-        m = _CountMention(name, at=i)
-        between = items[i + 1 : i + 1]
+        m = _CountMention(name)
+        taken: set[int] = set()
         if it.num is not None:
-            m.values.append((it.num, it.unit))
-            last = i
+            first = i
+            m.values.append(_Value(it.num, it.unit, _mark(items, range(max(0, i - 2), i), i, taken)[0]))
         else:
             j = _next_value(items, i)
             if j is None:
-                # value written first: "25 platelets"
-                if i > 0 and items[i - 1].kind == "num" and not items[i - 1].used:
-                    items[i - 1].used = True
-                    m.values.append((items[i - 1].num, None))
-                    last = i
-                else:
-                    if it.kind == "count":
-                        valueless.append(name)
-                    continue
-            else:
-                between = items[i + 1 : j]
-                items[j].used = True
-                m.values.append((items[j].num, _unit_after(items, j)))
-                last = j
-        m.recovered = any(b.kind == "kw" and b.type == "RECOVERED" for b in between)
-        # "plt was 20 now 45": later values of the same count, after "now" or a recovery word.
-        k = _skip_words(items, last + 1)
-        while k + 1 < len(items) and items[k].kind == "kw" and items[k].type in ("NOW", "RECOVERED"):
-            if items[k].type == "RECOVERED":
-                m.recovered = True
-            if items[k + 1].kind == "num" and not items[k + 1].used:
-                items[k + 1].used = True
-                m.values.append((items[k + 1].num, _unit_after(items, k + 1)))
-                k += 2
-            else:
+                j = _prev_value(items, i)
+            if j is None:
+                if it.kind == "count":
+                    valueless.append(name)
+                continue
+            items[j].used = True
+            lo, hi = (i + 1, j) if j > i else (max(0, j - 2), j)
+            mark, recovered = _mark(items, range(lo, hi), j, taken)
+            m.values.append(_Value(items[j].num, _unit_after(items, j), mark))
+            m.recovered |= recovered
+            first = max(i, j)
+        # Later figures of the same count, up to the next name, dose or other value.
+        prev = first
+        for k in range(first + 1, min(len(items), first + 1 + _RUN_LENGTH)):
+            nxt = items[k]
+            if nxt.kind in _ENDS_RUN or _name_of(nxt) is not None:
                 break
-        # "plt 45, recovered"
-        if k < len(items) and items[k].kind == "kw" and items[k].type == "RECOVERED":
-            items[k].used = True
-            m.recovered = True
-        if i > 0 and items[i - 1].kind == "kw" and items[i - 1].type == "RECOVERED":
-            m.recovered = True
+            if nxt.kind == "num" and not nxt.used:
+                mark, recovered = _mark(items, range(prev + 1, k), k, taken)
+                if not mark and m.values[-1].num.bound:
+                    mark = "now"  # "not below 30 - they are 31": the figure after a bound is the count
+                if not mark:
+                    # A later figure joins the count only when something says when it was
+                    # ("now", "was", "yesterday", "->"); otherwise it stays unexplained.
+                    break
+                nxt.used = True
+                m.values.append(_Value(nxt.num, _unit_after(items, k), mark))
+                m.recovered |= recovered
+                prev = k
+        # "plt 45, recovered" / "recovered: plt 45"
+        for k in (prev + 1, i - 1):
+            if 0 <= k < len(items) and items[k].kind == "kw" and items[k].type == "RECOVERED":
+                m.recovered = True
         mentions.append(m)
     return mentions, valueless
 
 
 def _reading(protocol: Protocol, m: _CountMention, floating_recovery: bool) -> Reading:
     rule = protocol.counts[m.name]
-    values: list[float] = []
+    chosen, others = m.current()
     flags = {"unit_assumed": False, "converted": False, "implausible": False}
-    typed = []
-    for num, unit in m.values:
-        value, assumed, converted, ok = _to_si(rule, num, unit)
-        values.append(value)
+
+    def convert(v: _Value) -> float:
+        value, assumed, converted, ok = _to_si(rule, v.num, v.unit)
         flags["unit_assumed"] |= assumed
         flags["converted"] |= converted
         flags["implausible"] |= not ok
-        typed.append(num.typed)
-    current = values[-1]
-    earlier = tuple(values[:-1])
-    dipped_then_up = any(v < rule.threshold for v in earlier) and current >= rule.threshold
+        return value
+
+    current = convert(chosen)
+    earlier = tuple(convert(v) for v in others)
+    # A bound says which side of the threshold the count is on only if it is on the right side of it.
+    bound = chosen.num.bound
+    ambiguous = (bound == "below" and current > rule.threshold) or (bound == "above" and current < rule.threshold)
+    low_before = any(v < rule.threshold or (o.num.bound == "below" and v <= rule.threshold) for v, o in zip(earlier, others))
+    dipped_then_up = low_before and current >= rule.threshold and bound != "below"
     recovered = m.recovered or dipped_then_up or (floating_recovery and current >= rule.threshold)
-    return Reading(
-        count=m.name, value=current, typed=" -> ".join(typed), earlier=earlier, recovered=recovered, **flags
-    )
+    typed = " -> ".join(v.num.typed for v in m.values)
+    return Reading(count=m.name, value=current, typed=typed, earlier=earlier, recovered=recovered,
+                   bound=bound, ambiguous=ambiguous, **flags)
 
 
 def _to_si(rule, num: Num, unit: str | None) -> tuple[float, bool, bool, bool]:
@@ -356,9 +444,12 @@ def read_facts(text: str, protocol: Protocol) -> Facts:
     # so a count back at or above its threshold is a recovery.
     held = any(it.kind == "kw" and (it.type == "HELD" or (it.type == "SUBSEQUENT" and "interruption" in it.text))
                for it in items)
+    # "back up to 10 mg" is about the dose, not the counts.
     floating_recovery = held or any(
-        it.kind == "kw" and it.type == "RECOVERED" and not it.used for it in items
+        it.kind == "kw" and it.type == "RECOVERED" and not (k + 1 < len(items) and items[k + 1].kind == "dose")
+        for k, it in enumerate(items)
     )
+    _resolve_generic_counts(items)
     mentions, valueless = _link(items)
     floating_recovery = held or (floating_recovery and not any(m.recovered for m in mentions))
     implausible: list[str] = []
@@ -395,13 +486,14 @@ def read_facts(text: str, protocol: Protocol) -> Facts:
         if it.kind == "kw" and it.type == "T_TRIAL" and "trial" not in out:
             out["trial"] = it.text
     out["topics"] = tuple(dict.fromkeys(topics))
+    out["lenalidomide_named"] = "LEN" in kw_types or any(it.kind == "dose" for it in items)
     out["start_question"] = "START_Q" in kw_types
     out["dosing_words"] = "DOSING" in kw_types or "START_Q" in kw_types
     out["help"] = "HELP" in kw_types
     # Dexamethasone is read as a VTE risk factor too, but a dose question about it is about another drug.
     out["other_drugs"] = tuple(dict.fromkeys(
         "dexamethasone" if it.type == "DEX" else it.text
-        for it in items if it.kind == "kw" and (it.type == "OTHER_DRUG" or it.type == "DEX")
+        for it in items if it.kind == "kw" and it.type in ("OTHER_DRUG", "DEX", "ANTICOAG_DRUG")
     ))
     out["not_maintenance"] = "NOT_MAINTENANCE" in kw_types
     out["vte_factors"] = _vte_factors(items, out)
@@ -450,9 +542,14 @@ def _read_dose(items: list[Item], out: dict, implausible: list[str], protocol: P
     elif len(distinct) > 1:
         # Several doses: only one marked as current ("now on 10mg"), or the only one not
         # marked as past ("on 10mg, was 15mg"), can be taken as current.
+        # A dose asked about ("go up to 15mg", "reduce from 15 to 10mg") is not the current one.
+        doses = [d for d in doses if not _preceded_by(items, d, _TARGET_WORDS)] or doses
         now_marked = [d for d in doses if _preceded_by(items, d, _NOW_WORDS)]
         not_past = [d for d in doses if not _preceded_by(items, d, _PAST_WORDS)]
-        chosen = now_marked[-1] if len(now_marked) == 1 else not_past[0] if len(not_past) == 1 else None
+        if len({d.num.value for d in doses}) == 1:
+            chosen = doses[-1]
+        else:
+            chosen = now_marked[-1] if len(now_marked) == 1 else not_past[0] if len(not_past) == 1 else None
     out["doses_seen"] = len(distinct)
     if chosen is None:
         return
@@ -470,6 +567,7 @@ def _read_dose(items: list[Item], out: dict, implausible: list[str], protocol: P
 
 _NOW_WORDS = frozenset({"NOW"})
 _PAST_WORDS = frozenset({"was", "previously", "had", "before", "prior", "formerly", "originally"})
+_TARGET_WORDS = frozenset({"to", "into", "T_DOSE_LEVELS", "RECOVERED"})
 
 
 def _preceded_by(items: list[Item], dose: Item, marks: frozenset[str]) -> bool:
@@ -491,8 +589,10 @@ def _read_renal_and_patient(items: list[Item], out: dict, implausible: list[str]
             v = it.num.value
             if it.type == "CRCL" and crcl is None:
                 crcl = v
+                out["crcl_bound"] = it.num.bound
             elif it.type == "EGFR" and egfr is None:
                 egfr = v
+                out.setdefault("crcl_bound", it.num.bound)
             elif it.type == "CREAT" and "creatinine" not in out:
                 _read_creatinine(it, out, implausible)
         elif it.kind == "kw" and it.type == "DIALYSIS":
@@ -515,6 +615,8 @@ def _read_renal_and_patient(items: list[Item], out: dict, implausible: list[str]
             else:
                 out["crcl"], out["crcl_source"] = value, source
             break
+    if out.get("crcl") is None:
+        out.pop("crcl_bound", None)
 
 
 def _read_creatinine(it: Item, out: dict, implausible: list[str]) -> None:

@@ -161,6 +161,11 @@ class Protocol(_Model):
         """The card statement of a rule: a cytopenia row or renal band id, "gcsf", "escalation" or "renal_caution"."""
         return self._statements[key]
 
+    @cached_property
+    def lowest_renal_band(self) -> float:
+        """The CrCl (mL/min) below which the lowest renal band applies; dialysis matters there (6.2)."""
+        return min(b.below for b in self.renal if b.below is not None)
+
     def depends_on(self, count: str, event: str, field: str, timing: str | None = None) -> bool:
         """Whether the Table 2 rows for this count, event (and known timing) differ by `field`."""
         return any(

@@ -78,7 +78,8 @@ def read_as(f: Facts) -> str:
         parts.append("several doses given, none marked as current")
     if f.crcl is not None:
         source = {"stated": "", "egfr": " (eGFR given, used as CrCl)", "calculated": " (Cockcroft-Gault)"}[f.crcl_source or "stated"]
-        parts.append(f"CrCl {_num(f.crcl)} mL/min{source}")
+        sign = {"below": "below ", "above": "at least "}.get(f.crcl_bound or "", "")
+        parts.append(f"CrCl {sign}{_num(f.crcl)} mL/min{source}")
     if f.creatinine is not None:
         parts.append(f"creatinine {_num(f.creatinine)} {f.creatinine_unit}" + (" (unit assumed)" if f.creatinine_unit_assumed else ""))
     patient = [x for x in (

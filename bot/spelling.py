@@ -4,10 +4,11 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-_WORD = re.compile(r"[a-z]{6,}")
+_WORD = re.compile(r"[a-z]{5,}")
 # Literal letter runs inside the grammar's terminal patterns are its vocabulary.
 _TERMINAL_LINE = re.compile(r"^[A-Z_0-9]+(\.\d+)?:\s*/(.*)/\s*$", re.M)
 _VOCAB_LINE = re.compile(r"^//\s*vocabulary:(.*)$", re.M)
+_VOCAB5_LINE = re.compile(r"^//\s*vocabulary5:(.*)$", re.M)
 _RUN = re.compile(r"(?<![\\a-z])[a-z]{6,}(?![a-z?*+{(])")
 
 
@@ -34,15 +35,16 @@ def _osa(a: str, b: str) -> int:
 
 
 def max_distance(word: str) -> int:
-    """Edits allowed: one for words of 6-7 letters, two from 8 letters on."""
+    """Edits allowed: one for words of 5-7 letters, two from 8 letters on."""
     return 2 if len(word) >= 8 else 1
 
 
 class Speller:
     """Maps a misspelt word to the one vocabulary word within reach, or leaves it alone."""
 
-    def __init__(self, vocabulary: set[str]):
-        self.vocabulary = frozenset(vocabulary)
+    def __init__(self, vocabulary: set[str], short: set[str] = frozenset()):
+        self.vocabulary = frozenset(vocabulary) | frozenset(short)
+        self.short = frozenset(short)  # the only targets for five-letter words
         index: dict[str, set[str]] = {}
         for word in self.vocabulary:
             for key in _deletes(word, max_distance(word)) | {word}:
@@ -58,7 +60,8 @@ class Speller:
             words.update(_RUN.findall(m.group(2)))
         for m in _VOCAB_LINE.finditer(grammar):
             words.update(w for w in m.group(1).split() if len(w) >= 6)
-        return cls(words)
+        short = {w for m in _VOCAB5_LINE.finditer(grammar) for w in m.group(1).split()}
+        return cls(words, short)
 
     def _correct_word(self, word: str) -> str:
         if word in self.vocabulary:
@@ -67,6 +70,8 @@ class Speller:
         candidates: set[str] = set()
         for key in _deletes(word, limit) | {word}:
             candidates |= self._index.get(key, set())
+        if len(word) < 6:
+            candidates &= self.short
         # Typing slips rarely hit the first letter; requiring it keeps real words
         # ("creating", "neutral") from being turned into key words.
         best = sorted(

@@ -163,3 +163,29 @@ def test_counts_fine_continue_at_the_dose_allowed() -> None:
     assert (ask("counts fine on 10mg")["action"], ask("counts fine on 10mg")["dose"]["mg"]) == ("continue", 10)
     got = ask("counts ok on 15mg CrCl 40")
     assert (got["action"], got["dose"]["mg"]) == ("start", 10) and "dose_above_renal" in got["flags"]
+
+
+@pytest.mark.parametrize("text,status,action,mg", [
+    ("What dose of zoledronic acid should I give with a creatinine clearance of 40?", "out_of_scope", None, None),
+    ("apixaban dose with CrCl 40", "out_of_scope", None, None),
+    ("neutrophils dropped below 0.5 again, now 0.38, on 10 mg", "answered", "interrupt", 5),
+    ("platelets under 50 day 3 on 10mg", "clarify", None, None),
+    ("paltelets 150 and 0.3 on 15mg day 4", "clarify", None, None),
+    ("CrCl <30", "answered", "start", 5),
+    ("CrCl <50 on 10mg neut 1.2", "clarify", None, None),
+    ("On lenalidomide 10 mg 21/28, neutrophils 1.5, platelets 100 - continue?", "answered", "refer", None),
+    ("He is no longer on dialysis; CrCl is now 62", "answered", "start", 10),
+])
+def test_safety_readings(text: str, status: str, action: str | None, mg: float | None) -> None:
+    got = ask(text)
+    assert (got["status"], got["action"]) == (status, action)
+    assert (got["dose"] or {}).get("mg") == mg
+
+
+def test_other_topics_in_a_dosing_message_are_answered_too() -> None:
+    got = ask("Platelets 20 on day 9 on 10 mg, and is he still ok to take aspirin?")
+    assert got["action"] == "interrupt" and {"thrombocytopenia", "vte"} <= set(got["topics"]) and "5.7" in got["citations"]
+
+
+def test_slack_mentions_are_not_patient_identifiers() -> None:
+    assert "phi_detected" not in ask("<@U0999888777> plt 23 day 11 on len 10mg")["flags"]

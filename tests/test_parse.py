@@ -81,6 +81,17 @@ CASES = [
     ("platelets are now 45", {"platelets": 45}),
     ("plt was 20 now 45", {"platelets": 45, "recovered": {"platelets"}}),
     ("neut 0.3 last week, now 0.9", {"neutrophils": 0.9, "recovered": {"neutrophils"}}),
+    ("neut 0.9 today (0.3 yesterday)", {"neutrophils": 0.9, "recovered": {"neutrophils"}}),
+    ("ANC was 0.3 now 1.1", {"neutrophils": 1.1, "recovered": {"neutrophils"}}),
+    ("neut 0.3 (was 1.2 last week)", {"neutrophils": 0.3}),
+    ("platelets were 22; they're 58 now", {"platelets": 58, "recovered": {"platelets"}}),
+    ("plt 25 -> 40", {"platelets": 40, "recovered": {"platelets"}}),
+    ("neutrophils dropped below 0.5 again, now 0.38", {"neutrophils": 0.38, "episode": "subsequent"}),
+    ("Platelets are not below 30 - they are 31", {"platelets": 31}),
+    ("her neutrophil count came back this evening at 0.42", {"neutrophils": 0.42}),
+    ("0.45 for the neutrophils", {"neutrophils": 0.45}),
+    ("held for low platelets; her count has now come back up to 64", {"platelets": 64, "recovered": {"platelets"}}),
+    ("nuets 0.3", {"neutrophils": 0.3}),
     ("plt 45, recovered", {"platelets": 45, "recovered": {"platelets"}}),
     ("plts now 45 after being held", {"platelets": 45, "recovered": {"platelets"}}),
     ("can I restart len, neut 0.9", {"neutrophils": 0.9, "recovered": {"neutrophils"}}),
@@ -99,6 +110,8 @@ CASES = [
     ("plt 40 for the next cycle", {"timing": "day1"}),
     ("plt 25 due to start cycle 6 tomorrow", {"timing": "day1", "cycle": 6}),
     ("plt 25 day 35", {"implausible": True}),
+    ("plt 25 on day 15.", {"cycle_day": 15}),
+    ("*Day:* 11 plt 25", {"cycle_day": 11}),
     # dose and schedule
     ("on 10mg", {"dose": (10, None)}),
     ("on 10 mg", {"dose": (10, None)}),
@@ -135,6 +148,9 @@ CASES = [
     ("haemodialysis three times a week", {"dialysis": True}),
     ("hemodialysis", {"dialysis": True}),
     ("not on dialysis", {"dialysis": False}),
+    ("no longer on dialysis", {"dialysis": False}),
+    ("was on dialysis until March", {"dialysis": False}),
+    ("eGFR >90", {"crcl": 90}),
     ("Cr 110", {"creatinine": 110, "creatinine_unit": "umol/L"}),
     ("creat 1.4 mg/dL", {"creatinine": 1.4, "creatinine_unit": "mg/dL"}),
     ("creatinine 110 umol/L, 75 year old woman, 58kg", {"creatinine": 110, "age": 75, "sex": "female", "weight_kg": 58}),
@@ -160,6 +176,8 @@ CASES = [
     ("pregnancy test", {"topics": {"pregnancy"}}),
     ("contraception", {"topics": {"pregnancy"}}),
     ("breastfeeding", {"topics": {"pregnancy"}}),
+    ("can she take it with breakfast", {"topics": {"pharmacokinetics"}}),
+    ("does it raise the chance of another cancer", {"topics": {"spm"}}),
     ("take with food?", {"topics": {"pharmacokinetics"}}),
     ("fasting", {"topics": {"pharmacokinetics"}}),
     ("liver impairment", {"topics": {"hepatic"}}),
@@ -210,6 +228,11 @@ NEGATIVE = [
     ("seen at 10:30", "dose"),
     ("in bed 4 plts low", "platelets"),
     ("plts transfused 1 unit", "platelets"),
+    ("paltelets 150 nuets", "unnamed"),
+    ("Bloods at 0300: platelets 26", "unnamed"),
+    ("maintenance started 100 days later", "unnamed"),
+    ("day +100 post transplant", "cycle_day"),
+    ("ALT 3 x ULN", "unnamed"),
     ("after 3 cycles of 10mg", "unnamed"),
     # words that merely look like key words
     ("creating a plan", "creatinine"),
@@ -246,5 +269,11 @@ def test_counts_reported_normal(message: str) -> None:
 
 
 def test_distinct_doses_without_a_current_one_are_not_chosen() -> None:
-    f = read_facts("reduce from 15mg to 10mg?", P)
+    f = read_facts("15mg or 10mg?", P)
     assert f.dose is None and f.doses_seen == 2
+
+
+@pytest.mark.parametrize("message,mg", [("reduce from 15mg to 10mg?", 15), ("on 10 mg, go up to 15mg?", 10),
+                                        ("she is on 5 mg, can we go back up to 10 mg", 5)])
+def test_a_dose_asked_about_is_not_the_current_one(message: str, mg: float) -> None:
+    assert read_facts(message, P).dose.mg == mg

@@ -11,7 +11,8 @@ TOPIC = {"neutrophils": "neutropenia", "platelets": "thrombocytopenia"}
 
 def event_of(reading: Reading, protocol: Protocol) -> str:
     """drop (below threshold), recovered (back at or above it after a fall) or ok."""
-    if reading.value < protocol.counts[reading.count].threshold:
+    threshold = protocol.counts[reading.count].threshold
+    if reading.value < threshold or (reading.bound == "below" and reading.value <= threshold):
         return "drop"
     return "recovered" if reading.recovered else "ok"
 
@@ -60,10 +61,11 @@ def outcome(reading: Reading, timing: str, episode: str, current: Dose | None, p
             if row.at_bottom == "refer":
                 action = "refer"
     if row.dose == "current" and current is not None and protocol.ladder.index(current) is None:
+        # A dose on no step (10 mg 21/28, 7.5 mg, 25 mg): the protocol says nothing about
+        # carrying on with it, so that is a senior decision too (CONTRACT: refer).
         flags.add("off_ladder_dose")
         reasons.append(_bottom_statement(current, False, protocol))
-        if protocol.ladder.lower(current, protocol.ladder.steps[0]) is protocol.ladder.steps[0]:
-            action, dose = "refer", None  # above the ladder's top step: not a maintenance dose to carry on with
+        action, dose = "refer", None
     condition = None
     if action in ("interrupt", "delay_cycle") and dose is not None:
         condition = f"once {rule.label} are {rule.threshold:g} x10^9/L or more"

@@ -17,8 +17,6 @@ from ..protocol import Protocol
 from . import cytopenia, renal
 from .outcome import Outcome, combine
 
-# An unknown CrCl is tried as "no renal limit" and as the most restrictive band.
-_WORST_CRCL = 0.0
 
 SHARPEN_TEXT = {
     "episode": "Not said whether this is the first fall or a repeat one; after a repeat fall Table 2 also suggests considering G-CSF.",
@@ -43,7 +41,7 @@ def current_dose(facts: Facts) -> Dose | None:
     return Dose(mg=facts.dose.mg, days=facts.dose.days or "1-28")
 
 
-def decide(facts: Facts, protocol: Protocol, *, crcl: float | None, renal_unknown: bool,
+def decide(facts: Facts, protocol: Protocol, *, crcl_options: tuple[float | None, ...] = (None,),
            renal_flags: frozenset[str] = frozenset()) -> Decision:
     """The dosing decision for the counts and renal facts in `facts`."""
     readings = facts.readings or (normal_readings(protocol) if facts.counts_normal else ())
@@ -54,10 +52,10 @@ def decide(facts: Facts, protocol: Protocol, *, crcl: float | None, renal_unknow
     dims: dict[str, list] = {
         "cycle_day": [facts.timing] if facts.timing or not timing_matters else ["day1", "mid_cycle"],
         "episode": [facts.episode] if facts.episode or not episode_matters else ["first", "subsequent"],
-        "crcl": [None, _WORST_CRCL] if renal_unknown else [crcl],
+        "crcl": list(crcl_options),
         "dialysis": [facts.dialysis],
     }
-    if facts.dialysis is None and ((crcl is not None and crcl < 30) or renal_unknown):
+    if facts.dialysis is None and any(c is not None and c < protocol.lowest_renal_band for c in crcl_options):
         dims["dialysis"] = [False, True]
     current = current_dose(facts)
     names = list(dims)

@@ -22,7 +22,8 @@ ON_15 = DoseRead(mg=15, days=None, typed="15mg")
 
 
 def run(f: Facts, crcl=None, renal_unknown=False):
-    return decide(f, P, crcl=crcl, renal_unknown=renal_unknown)
+    options = (None, 0.0) if renal_unknown else (crcl,)
+    return decide(f, P, crcl_options=options)
 
 
 def test_platelets_low_without_day_asks_for_the_day() -> None:
@@ -91,3 +92,13 @@ def test_dialysis_unknown_below_30_sharpens() -> None:
     d = run(Facts(), crcl=20)
     assert d.outcome.action == "start" and d.outcome.dose.mg == 5 and d.missing == ("dialysis",)
     assert "after_dialysis" not in d.outcome.flags
+
+
+def test_a_crcl_bound_that_straddles_a_band_is_asked() -> None:
+    d = decide(facts(NEUT_OK, dose=ON_10), P, crcl_options=(49.99, 0.0))  # "CrCl <50"
+    assert d.outcome is None and "crcl" in d.missing
+
+
+def test_a_crcl_bound_inside_one_band_is_answered() -> None:
+    d = decide(Facts(), P, crcl_options=(29.99, 0.0))  # "CrCl <30"
+    assert d.outcome.dose.mg == 5
