@@ -17,11 +17,8 @@ import argparse
 import asyncio
 import json
 import os
-import re
-import subprocess
 import sys
 import tempfile
-import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -32,6 +29,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests" / "slack"))
 
 from fake_slack import BOT_TOKEN, FORM, SIGNING_SECRET, FakeSlack, signed_headers, slash_command_body  # noqa: E402
+from slack_harness import LISTENING, ServerProcess  # noqa: E402
 
 QUESTIONS = (
     "plt 25 day 1 on 10mg CrCl 40",
@@ -42,7 +40,6 @@ QUESTIONS = (
     "vte",
     "help",
 )
-LISTENING = re.compile(r"http listening host=\S+ port=(\d+)")
 TARGET_P99_RATIO = 1.25
 SLACK_DEADLINE_S = 3.0
 
@@ -63,36 +60,16 @@ class Result:
         return len(self.latencies) / self.wall_seconds
 
 
-class Server:
+class Server(ServerProcess):
     """A server subprocess; its port is read from the 'http listening' log line."""
 
     def __init__(self, argv: list[str], env: dict[str, str]) -> None:
-        self.proc = subprocess.Popen(argv, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-        self.port: int | None = None
-        self._ready = threading.Event()
-        self.output: list[str] = []
-        threading.Thread(target=self._read, daemon=True).start()
-        if not self._ready.wait(timeout=60) or self.port is None:
+        super().__init__(argv, env)
+        try:
+            self.port = int(self.wait_for_line(LISTENING, timeout=60).group(1))
+        except AssertionError as error:
             self.stop()
-            raise RuntimeError("server did not start:\n" + "\n".join(self.output))
-
-    def _read(self) -> None:
-        assert self.proc.stdout is not None
-        for line in self.proc.stdout:
-            self.output.append(line.rstrip())
-            match = LISTENING.search(line)
-            if match:
-                self.port = int(match.group(1))
-                self._ready.set()
-        self._ready.set()
-
-    def stop(self) -> None:
-        if self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
+            raise RuntimeError(f"server did not start: {error}") from None
 
 
 async def drive(name: str, port: int, total: int, concurrency: int, check_json: bool) -> Result:

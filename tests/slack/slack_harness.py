@@ -18,15 +18,15 @@ REPO = Path(__file__).resolve().parents[2]
 LISTENING = re.compile(r"http listening host=\S+ port=(\d+)")
 
 
-class WardbotProcess:
-    """`python -m bot.cli serve ...` with its combined output collected line by line for assertions."""
+class ServerProcess:
+    """A server subprocess with its combined output collected line by line for assertions."""
 
-    def __init__(self, args: list[str], env: Mapping[str, str]) -> None:
+    def __init__(self, argv: list[str], env: Mapping[str, str]) -> None:
         self.lines: list[str] = []
         self._eof = False
         self._changed = threading.Condition()
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "bot.cli", "serve", *args],
+            argv,
             cwd=REPO,
             env=dict(env),
             stdout=subprocess.PIPE,
@@ -79,6 +79,13 @@ class WardbotProcess:
             except subprocess.TimeoutExpired:
                 self.proc.kill()
                 self.proc.wait(timeout=15)
+
+
+class WardbotProcess(ServerProcess):
+    """`python -m bot.cli serve ...`."""
+
+    def __init__(self, args: list[str], env: Mapping[str, str]) -> None:
+        super().__init__([sys.executable, "-m", "bot.cli", "serve", *args], env)
 
 
 def clean_env(**settings: str) -> dict[str, str]:
