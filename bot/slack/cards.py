@@ -164,7 +164,7 @@ def _answer_parts(
 @functools.lru_cache(maxsize=8)
 def help_card(protocol: ProtocolRef) -> Card:
     """Usage card for `/wardbot`, `/wardbot help` and bare mentions, with worked examples."""
-    examples = "\n".join(f"\u2022 `/wardbot {mrkdwn(e)}`" for e in EXAMPLES)
+    examples = _examples()
     blocks = [
         _header("How to ask wardbot"),
         _section(
@@ -226,13 +226,13 @@ def section_card(section: str, statements: Sequence[Statement], protocol: Protoc
 
 @functools.lru_cache(maxsize=8)
 def unavailable_card(what: str) -> Card:
-    """A reference card whose source is not wired in yet."""
-    return _card(f"The {what} is not available yet.", [_header(f"The {what} is not available yet")])
+    """A reference card whose source could not be loaded."""
+    return _card(f"The {what} is not available right now.", [_header(f"The {what} is not available right now")])
 
 
 def home_view(protocol: ProtocolRef) -> dict[str, Any]:
     """The App Home tab: what wardbot does and does not do, examples, protocol and disclaimer."""
-    examples = "\n".join(f"\u2022 `/wardbot {mrkdwn(e)}`" for e in EXAMPLES)
+    examples = _examples()
     blocks = [
         _header("wardbot"),
         _section(
@@ -250,6 +250,10 @@ def home_view(protocol: ProtocolRef) -> dict[str, Any]:
     ]
     view = View(type="home", blocks=blocks)
     return view.to_dict()
+
+
+def _examples() -> str:
+    return "\n".join(f"\u2022 `/wardbot {mrkdwn(e)}`" for e in EXAMPLES)
 
 
 def _card(text: str, blocks: Iterable[Block]) -> Card:
