@@ -24,6 +24,8 @@ class Dose(Frozen):
     mg: float
     days: Days
     cycle_days: Literal[28] = 28
+    # Taken on other than every scheduled day ("alternate days"): on no ladder step. Not in the JSON.
+    irregular: bool = Field(default=False, exclude=True)
 
     @field_serializer("mg")
     def _mg(self, mg: float) -> float | int:
@@ -32,11 +34,13 @@ class Dose(Frozen):
     def label(self) -> str:
         """Human form, e.g. '5 mg once daily, days 1-21 of 28'."""
         mg = self._mg(self.mg)
+        if self.irregular:
+            return f"{mg} mg, not once daily"
         return f"{mg} mg once daily, days {self.days} of {self.cycle_days}"
 
-    def key(self) -> tuple[float, str]:
+    def key(self) -> tuple[float, str, bool]:
         """Identity on the dose ladder."""
-        return (float(self.mg), self.days)
+        return (float(self.mg), self.days, self.irregular)
 
 
 class ProtocolRef(Frozen):

@@ -8,7 +8,7 @@ from .answer import Answer, Detail, Statement
 from .crcl import cockcroft_gault
 from .facts import Facts
 from .lookup import info_answer, with_side_topics
-from .parse import read_facts
+from .reading import read_facts
 from .phi import find_identifiers, redact
 from .protocol import Protocol, default_protocol
 from .render import QUESTIONS, card_text, headline_for, read_as, understood
@@ -81,7 +81,7 @@ def _answer(text: str, protocol: Protocol) -> Answer:
                       headline="Outside what wardbot covers",
                       question="wardbot covers single-agent lenalidomide maintenance after autologous transplant only, not induction, relapse or other diseases.")
     # "What dose of zoledronic acid with a CrCl of 40?" asks about the other drug, not lenalidomide.
-    other_drug_dose = facts.other_drugs and facts.dosing_words and not facts.lenalidomide_named
+    other_drug_dose = facts.other_drugs and (facts.dosing_words or facts.other_drug_dosed) and not facts.lenalidomide_named
     if other_drug_dose or (facts.other_drugs and not facts.readings and not _lenalidomide_context(facts)):
         if facts.dosing_words or not (facts.topics or all(d in SECTION_7_DRUGS for d in facts.other_drugs)):
             return _build(protocol, status="out_of_scope", flags=flags, **common,
@@ -130,6 +130,15 @@ def _lenalidomide_context(facts: Facts) -> bool:
     return facts.dose is not None or facts.crcl is not None or facts.count_names_without_value != ()
 
 
+def _can_calculate(facts: Facts) -> bool:
+    return None not in (facts.creatinine, facts.age, facts.sex, facts.weight_kg)
+
+
+def _cockcroft_gault(facts: Facts):
+    return cockcroft_gault(creatinine=facts.creatinine, unit=facts.creatinine_unit, age=facts.age,
+                           sex=facts.sex, weight_kg=facts.weight_kg, height_cm=facts.height_cm)
+
+
 class RenalRead(NamedTuple):
     """Renal function as the rules take it: the CrCl values it could be, scores and flags."""
 
@@ -151,6 +160,12 @@ _LOWEST, _HIGHEST, _EDGE = 0.0, 250.0, 0.01
 def _renal(facts: Facts) -> RenalRead:
     """CrCl as stated (or bounded), or calculated from creatinine; unknown when it cannot be."""
     flags = frozenset({"egfr_used_as_crcl"}) if facts.crcl_source == "egfr" else frozenset()
+    if facts.renal_unsettled:
+        return RenalRead((None, _LOWEST), {}, flags)
+    if facts.crcl is not None and facts.creatinine is not None and _can_calculate(facts):
+        # A stated CrCl and one calculated from creatinine: both stand, and decide() asks if they differ.
+        calc = _cockcroft_gault(facts)
+        return RenalRead((facts.crcl, calc.ml_min), {}, flags)
     if facts.crcl is not None:
         if facts.crcl_bound == "below":
             return RenalRead((facts.crcl - _EDGE, _LOWEST), {}, flags)
@@ -159,29 +174,42 @@ def _renal(facts: Facts) -> RenalRead:
         return RenalRead((facts.crcl,), {}, flags)
     if facts.creatinine is None:
         return RenalRead((None,), {}, flags)
-    if facts.age is None or facts.sex is None or facts.weight_kg is None:
+    if not _can_calculate(facts):
         return RenalRead((None, _LOWEST), {}, flags)
-    result = cockcroft_gault(creatinine=facts.creatinine, unit=facts.creatinine_unit, age=facts.age,
-                             sex=facts.sex, weight_kg=facts.weight_kg, height_cm=facts.height_cm)
+    result = _cockcroft_gault(facts)
     scores = {"crcl": {"ml_min": result.ml_min, "weight_used": result.weight_used}}
     return RenalRead((result.ml_min,), scores, flags | {"crcl_calculated"})
 
 
-def _dosing(facts: Facts, protocol: Protocol, flags: set[str], renal: RenalRead, common: dict) -> Answer:
-    if not facts.readings and not facts.counts_normal:
-        if facts.unnamed_values and not facts.count_names_without_value and (facts.dose or facts.timing):
-            return _clarify(protocol, ("count_type",), flags, common)
-        if facts.count_names_without_value or facts.other_counts or facts.unnamed_values:
-            return _clarify(protocol, ("count",), flags, common)
-    vague = [r for r in facts.readings if r.ambiguous]
+def _count_question(facts: Facts) -> tuple[tuple[str, ...], str | None] | None:
+    """What must be asked about the counts before any Table 2 rule may run (None: nothing)."""
+    named = [n for n in facts.count_names_without_value if n in ("neutrophils", "platelets")]
+    if named:
+        return ("count",), f"{' and '.join(named).capitalize()} named without a figure."
+    vague = [r.ambiguity for r in facts.readings if r.ambiguous]
     if vague:
-        what = ", ".join(f"{r.count} {r.typed}" for r in vague)
-        return _clarify(protocol, ("count",), flags, common,
-                        lead=f"{what} does not say which side of the Table 2 threshold the count is on.")
+        return ("count",), f"Not clear {'; '.join(vague)}."
     if facts.readings and facts.unnamed_values:
         # A figure nothing claimed may be a count misread: ask rather than ignore it.
-        return _clarify(protocol, ("count_type",), flags, common,
-                        lead=f"I could not tell what {', '.join(facts.unnamed_values)} refers to.")
+        return ("count_type",), f"I could not tell what {', '.join(facts.unnamed_values)} refers to."
+    if facts.transfused and any(r.count == "platelets" for r in facts.readings):
+        return ("count",), "A platelet count taken around a transfusion does not show recovery."
+    if facts.readings or facts.counts_normal:
+        return None
+    if facts.unnamed_values and (facts.dose or facts.timing):
+        return ("count_type",), None
+    if facts.count_names_without_value or facts.other_counts or facts.unnamed_values:
+        return ("count",), None
+    if facts.timing or facts.held:
+        # Starting a cycle or restarting after a hold turns on the counts, whatever the kidneys allow.
+        return ("count",), "Starting a cycle or restarting after a hold depends on the counts."
+    return None
+
+
+def _dosing(facts: Facts, protocol: Protocol, flags: set[str], renal: RenalRead, common: dict) -> Answer:
+    asked = _count_question(facts)
+    if asked is not None:
+        return _clarify(protocol, asked[0], flags, common, lead=asked[1])
     decision = decide(facts, protocol, crcl_options=renal.options, renal_flags=renal.flags)
     if decision.outcome is None:
         return _clarify(protocol, decision.missing, flags, common, lead=decision.either_way)

@@ -24,8 +24,10 @@ class Reading(_Frozen):
     implausible: bool = False
     recovered: bool = False  # back up after a fall (a recovery word, or an earlier lower value)
     earlier: tuple[float, ...] = ()
-    bound: Literal["below", "above"] | None = None  # "below 0.5": the value is a bound, not a figure
-    ambiguous: bool = False  # a bound on the far side of the threshold ("platelets under 50")
+    bound: Literal["below", "above", "approx"] | None = None  # "below 0.5": the value is a bound, not a figure
+    ambiguous: bool = False  # the words leave open where the count is now
+    ambiguity: str | None = None  # what is open, in words, for the question asked
+    normal: bool = False  # "platelets fine": reported normal, no figure
 
 
 class DoseRead(_Frozen):
@@ -34,6 +36,7 @@ class DoseRead(_Frozen):
     mg: float
     days: Literal["1-28", "1-21"] | None
     typed: str
+    non_daily: bool = False  # "alternate days", "mon/wed/fri": on no step of the ladder
 
 
 class Facts(_Frozen):
@@ -49,10 +52,12 @@ class Facts(_Frozen):
     timing: Timing | None = None
     dose: DoseRead | None = None
     doses_seen: int = 0
+    other_drug_dosed: bool = False  # a dose written against another drug ("pomalidomide 4mg")
     episode: Literal["first", "subsequent"] | None = None
     crcl: float | None = None
     crcl_source: Literal["stated", "egfr", "calculated"] | None = None
-    crcl_bound: Literal["below", "above"] | None = None  # "CrCl <30": crcl is a bound, not a figure
+    crcl_bound: Literal["below", "above", "approx"] | None = None  # "CrCl <30": crcl is a bound, not a figure
+    renal_unsettled: bool = False  # several renal figures and the words leave open which holds now
     crcl_weight_used: Literal["actual", "adjusted", "ideal"] | None = None
     dialysis: bool | None = None
     creatinine: float | None = None
@@ -71,6 +76,8 @@ class Facts(_Frozen):
     help: bool = False
     other_drugs: tuple[str, ...] = ()
     not_maintenance: bool = False
+    transfused: bool = False  # a platelet transfusion was mentioned
+    held: bool = False  # lenalidomide has been held ("after being held", "when to restart")
     vte_factors: dict[str, object] = {}
     implausible: tuple[str, ...] = ()  # what was implausible, in words
 

@@ -88,7 +88,11 @@ _NOT_NAME = frozenset(
     "len lenalidomide revlimid dose doses day days cycle cycles mg week weeks dex dexamethasone aspirin "
     "nhs mrn chi dob born hosp hospital unit case patient pt rn name "
     "monday tuesday wednesday thursday friday saturday sunday january february march april may june july "
-    "august september october november december".split()
+    "august september october november december "
+    # Clinical words a capitalised message may put right after a name ("Mrs Jones Recovering well").
+    "recovering recovered recovery held holding restarted restarting stopped paused interrupted well unwell "
+    "today yesterday now currently still again neutropenic thrombocytopenic bloods counts count fbc ward bed "
+    "maintenance transplant myeloma anc please pls query asks asking".split()
 )
 
 

@@ -107,6 +107,7 @@ class CytopeniaRow(_Model):
     flags: tuple[str, ...]
     cite: tuple[str, ...]
     says: str
+    when: str | None = None  # when the next dose applies, if not "once the count is back"
 
 
 class Note(_Model):
@@ -141,6 +142,7 @@ class Protocol(_Model):
     counts: dict[CountName, CountRule]
     cycle: Cycle
     cytopenia: tuple[CytopeniaRow, ...]
+    recovery_timing: Literal["day1", "mid_cycle"]
     gcsf: Note
     renal: tuple[RenalBand, ...]
     renal_caution: Note

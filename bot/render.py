@@ -72,8 +72,11 @@ def read_as(f: Facts) -> str:
     if f.episode:
         parts.append("first fall" if f.episode == "first" else "repeat fall")
     if f.dose:
-        days = f"days {f.dose.days}" if f.dose.days else "days 1-28 (schedule not stated, assumed)"
-        parts.append(f"{_num(f.dose.mg)} mg daily, {days}")
+        if f.dose.non_daily:
+            parts.append(f"{_num(f.dose.mg)} mg, not once daily")
+        else:
+            days = f"days {f.dose.days}" if f.dose.days else "days 1-28 (schedule not stated, assumed)"
+            parts.append(f"{_num(f.dose.mg)} mg daily, {days}")
     elif f.doses_seen > 1:
         parts.append("several doses given, none marked as current")
     if f.crcl is not None:

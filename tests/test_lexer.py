@@ -51,12 +51,13 @@ def test_first_chars(pattern: str, chars, nullable: bool) -> None:
 
 
 def test_table_driver_builds_what_lark_builds() -> None:
-    from bot.parse import _tokens
+    from bot.parse import _driver
 
     lark = parser()
+    lexer, table = _driver()
 
     def signature(items):
         return [(i.kind, i.type, i.text, i.num, i.unit, i.extra) for i in items]
 
     for m in messages():
-        assert signature(_tokens(m)) == signature(lark.parse(m)), m
+        assert signature(table.parse(lexer.lex(m))) == signature(lark.parse(m)), m

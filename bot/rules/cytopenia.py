@@ -68,7 +68,7 @@ def outcome(reading: Reading, timing: str, episode: str, current: Dose | None, p
         action, dose = "refer", None
     condition = None
     if action in ("interrupt", "delay_cycle") and dose is not None:
-        condition = f"once {rule.label} are {rule.threshold:g} x10^9/L or more"
+        condition = row.when or f"once {rule.label} are {rule.threshold:g} x10^9/L or more"
     return Outcome(
         action=action,
         dose=dose,

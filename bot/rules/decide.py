@@ -38,7 +38,7 @@ def current_dose(facts: Facts) -> Dose | None:
     """The current dose as a ladder dose; a dose typed without a schedule is read as days 1-28."""
     if facts.dose is None:
         return None
-    return Dose(mg=facts.dose.mg, days=facts.dose.days or "1-28")
+    return Dose(mg=facts.dose.mg, days=facts.dose.days or "1-28", irregular=facts.dose.non_daily)
 
 
 def decide(facts: Facts, protocol: Protocol, *, crcl_options: tuple[float | None, ...] = (None,),
@@ -47,10 +47,12 @@ def decide(facts: Facts, protocol: Protocol, *, crcl_options: tuple[float | None
     readings = facts.readings or (normal_readings(protocol) if facts.counts_normal else ())
     events = [(r.count, cytopenia.event_of(r, protocol)) for r in readings]
     # A fact no matching Table 2 row depends on is not varied (neutrophils ignore the cycle day).
-    timing_matters = any(protocol.depends_on(c, e, "timing") for c, e in events)
+    timing_matters = any(protocol.depends_on(c, e, "timing") for c, e in events if e != "recovered")
+    recovery_timing = any(protocol.depends_on(c, e, "timing") for c, e in events if e == "recovered")
     episode_matters = any(protocol.depends_on(c, e, "episode", facts.timing) for c, e in events)
     dims: dict[str, list] = {
-        "cycle_day": [facts.timing] if facts.timing or not timing_matters else ["day1", "mid_cycle"],
+        "cycle_day": ([facts.timing] if facts.timing else ["day1", "mid_cycle"] if timing_matters
+                      else [protocol.recovery_timing] if recovery_timing else [None]),
         "episode": [facts.episode] if facts.episode or not episode_matters else ["first", "subsequent"],
         "crcl": list(crcl_options),
         "dialysis": [facts.dialysis],
@@ -129,8 +131,9 @@ def _evaluate(readings, protocol: Protocol, current: Dose | None, a: dict, renal
     if ren is None or result is ren:
         return result
     dose = result.dose
-    if ren.caps and dose is not None:
-        dose = protocol.ladder.lower(dose, ren.dose)
+    limit = renal.cap(a["crcl"], a["dialysis"], protocol)
+    if limit is not None and dose is not None:
+        dose = protocol.ladder.lower(dose, limit)
     return result.but(
         dose=dose,
         flags=result.flags | ren.flags,

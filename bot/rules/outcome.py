@@ -19,7 +19,6 @@ class Outcome:
     citations: tuple[str, ...] = ()
     reasons: tuple[Statement, ...] = ()
     condition: str | None = None  # when the dose applies ("once platelets are 30 or more")
-    caps: bool = False  # the dose is also a ceiling for every other rule's dose (renal bands)
 
     def but(self, **changes) -> "Outcome":
         """A copy with some fields changed."""

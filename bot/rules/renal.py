@@ -36,10 +36,13 @@ def outcome(
             Statement(text=f"The current dose ({current.label()}) is above the renal dose of {band.dose.label()}.", cite=band.cite[0])
         )
     reasons.append(protocol.statement("renal_caution"))
+    # For a patient already on a dose, the renal answer is that dose where the band allows it.
+    dose = band.dose
+    if current is not None:
+        dose = protocol.ladder.lower(current, band.dose) if band.cap else current
     return Outcome(
         action="start",
-        dose=band.dose,
-        caps=band.cap,
+        dose=dose,
         flags=frozenset(flags),
         topics=("renal",),
         citations=tuple(dict.fromkeys(band.cite)),
