@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from types import SimpleNamespace
 from typing import NamedTuple
 
 from .answer import Answer, Detail, Statement
@@ -246,9 +247,9 @@ def _build(protocol: Protocol, *, status: str, headline: str | None = None, ques
         question=question,
         disclaimer=DISCLAIMER,
     )
-    draft = Answer(
+    fields = dict(
         status=status, action=action, dose=dose, flags=tuple(sorted(set(flags))), topics=tuple(topics),
         citations=tuple(citations), missing=tuple(missing), understood=understood_ or {},
         protocol=protocol.ref, scores=scores or {}, detail=detail,
     )
-    return draft.model_copy(update={"text": card_text(draft)})
+    return Answer(**fields, text=card_text(SimpleNamespace(**fields)))

@@ -30,13 +30,16 @@ class TableParser:
 
     def parse(self, tokens: Iterable[Tok]) -> Any:
         """The value of the start rule for the tokens."""
-        states, reducers = self.states, self.reducers
+        states, reducers, end_state = self.states, self.reducers, self.end_state
         stack = [self.start_state]
         values: list[Any] = []
-        end = Tok("$END", "", -1)
-        for tok in _with_end(tokens, end):
+        stream = list(tokens)
+        stream.append(Tok("$END", "", -1))
+        last = len(stream) - 1
+        for n, tok in enumerate(stream):
+            kind = tok.type
             while True:
-                action, arg = states[stack[-1]][tok.type]
+                action, arg = states[stack[-1]][kind]
                 if action is Shift:
                     stack.append(arg)
                     values.append(tok)
@@ -53,19 +56,14 @@ class TableParser:
                 if reducer is None:
                     value = _repeat(children)
                 else:
-                    if any(type(c) is _Repeated for c in children):
-                        children = [x for c in children for x in (c if type(c) is _Repeated else (c,))]
+                    if children and type(children[0]) is _Repeated:
+                        children = children[0] + children[1:]
                     value = reducer(children)
                 stack.append(states[stack[-1]][name][1])
                 values.append(value)
-                if tok is end and stack[-1] == self.end_state:
+                if n == last and stack[-1] == end_state:
                     return values[-1]
         raise AssertionError("unreachable: $END always reduces to the start rule")
-
-
-def _with_end(tokens: Iterable[Tok], end: Tok):
-    yield from tokens
-    yield end
 
 
 class _Repeated(list):

@@ -58,6 +58,8 @@ def to_num(tok: Tok) -> Num:
     t = tok.value
     if t.endswith("k"):
         return Num(float(t[:-1].strip()), "k", t)
+    if "," not in t:
+        return Num(float(t), "plain", t)
     if _GROUPED.match(t):
         return Num(float(t.replace(",", "")), "grouped", t)
     return Num(float(t.replace(",", ".")), "plain", t)
@@ -122,11 +124,11 @@ class _Items(Transformer):
         return _span(Item("count", name.type, _text(c), num=to_num(c[1]), unit=unit.type if unit else None), c)
 
     def dose(self, c):
-        intro = c[0].type if c[0].type in ("LEN", "ON") else None
-        num = next(to_num(t) for t in c if t.type == "NUM")
-        has_mg = any(t.type == "MG" for t in c)
-        sched = next((t.type for t in c if t.type in _SCHEDULES), None)
-        return _span(Item("dose", "MG" if has_mg else (intro or ""), _text(c), num=num, extra=sched), c)
+        types = [t.type for t in c]
+        intro = types[0] if types[0] in ("LEN", "ON") else ""
+        num = to_num(c[1] if intro else c[0])
+        sched = types[-1] if types[-1] in _SCHEDULES else None
+        return _span(Item("dose", "MG" if "MG" in types else intro, _text(c), num=num, extra=sched), c)
 
     def renal_value(self, c):
         num = next((to_num(t) for t in c if t.type == "NUM"), None)

@@ -190,7 +190,8 @@ def _candidates(text: str) -> list[tuple[int, Identifier]]:
 # search ruling that out saves running each detector over the text.
 _MAYBE = re.compile(
     r"\d{5}|\d{3}[ -]\d|\d[/.-]\d{1,2}[/.-]\d|\d[/.-]\d{4}"
-    r"|(?i:\b(?:nhs|m\.?r\.?n|hosp|unit|case|k|patient|pt|chi|rn|d\.?o\.?b|date|born|b\.|mrs|mr|ms|miss|mx|master|name))"
+    r"|(?i:\b(?:nhs|m\.?r\.?n|hosp\w*|unit|case|k|patient|pt|chi|rn|d\.?o\.?b|date|born|mrs|mr|ms|miss|mx|master|name)(?![a-z0-9]))"
+    r"|(?i:\bb\.)"
     r"|(?i:\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?,?\s*\d)"
 )
 

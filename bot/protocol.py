@@ -164,6 +164,11 @@ class Protocol(_Model):
         return self._statements[key]
 
     @cached_property
+    def memo(self) -> dict:
+        """Rule outcomes already worked out for this protocol (they depend on a few facts only)."""
+        return {}
+
+    @cached_property
     def lowest_renal_band(self) -> float:
         """The CrCl (mL/min) below which the lowest renal band applies; dialysis matters there (6.2)."""
         return min(b.below for b in self.renal if b.below is not None)

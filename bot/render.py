@@ -152,7 +152,10 @@ def understood(f: Facts) -> dict[str, Any]:
 
 
 def card_text(a: Answer) -> str:
-    """The card as plain text: read-as, action, dose, why, warnings, citations, protocol, disclaimer."""
+    """The card as plain text: read-as, action, dose, why, warnings, citations, protocol, disclaimer.
+
+    `a` may also be anything with an Answer's fields: the engine renders before it builds the Answer.
+    """
     d = a.detail
     lines = [d.headline.upper()]
     if d.read_as:

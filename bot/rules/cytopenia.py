@@ -33,6 +33,16 @@ def matching_row(reading: Reading, timing: str, episode: str, protocol: Protocol
 
 def outcome(reading: Reading, timing: str, episode: str, current: Dose | None, protocol: Protocol) -> Outcome:
     """What Table 2 says for one count; `current` None means the dose was not given."""
+    # The answer depends only on the count, its event, the timing, the episode and the dose: a
+    # small table, filled in as it is used (Outcome is immutable, so sharing is safe).
+    key = ("cytopenia", reading.count, event_of(reading, protocol), timing, episode, current.key() if current else None)
+    memo = protocol.memo
+    if key not in memo:
+        memo[key] = _outcome(reading, timing, episode, current, protocol)
+    return memo[key]
+
+
+def _outcome(reading: Reading, timing: str, episode: str, current: Dose | None, protocol: Protocol) -> Outcome:
     rule = protocol.counts[reading.count]
     topics = (TOPIC[reading.count], "dose_levels")
     row = matching_row(reading, timing, episode, protocol)

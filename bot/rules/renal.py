@@ -28,6 +28,14 @@ def outcome(
     band = band_for(crcl, dialysis, protocol)
     if band is None:
         return None
+    key = ("renal", band.id, current.key() if current else None, extra_flags)
+    memo = protocol.memo
+    if key not in memo:
+        memo[key] = _outcome(band, current, protocol, extra_flags)
+    return memo[key]
+
+
+def _outcome(band: RenalBand, current: Dose | None, protocol: Protocol, extra_flags: frozenset[str]) -> Outcome:
     flags = set(band.flags) | {"source_caution"} | set(extra_flags)
     reasons = [protocol.statement(band.id)]
     if band.cap and current is not None and protocol.ladder.lower(current, band.dose) is band.dose and current.key() != band.dose.key():
