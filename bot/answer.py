@@ -10,6 +10,8 @@ Status = Literal["answered", "clarify", "out_of_scope", "rejected"]
 Action = Literal["interrupt", "delay_cycle", "refer", "resume", "start", "continue", "info"]
 Days = Literal["1-28", "1-21"]
 
+# Topics a dosing answer covers itself; any other topic in a dosing message gets a cited note.
+DOSING_TOPICS = frozenset({"neutropenia", "thrombocytopenia", "renal", "dose_levels"})
 # Most restrictive first: where several rules apply the earliest action wins (CONTRACT.md).
 ACTION_ORDER: tuple[str, ...] = ("interrupt", "delay_cycle", "refer", "resume", "start", "continue", "info")
 

@@ -5,10 +5,9 @@ import re
 from types import SimpleNamespace
 from typing import NamedTuple
 
-from .answer import Answer, Detail, Statement
+from .answer import DOSING_TOPICS, Answer, Detail, Statement
 from .crcl import cockcroft_gault
 from .facts import Facts
-from .lookup import info_answer, with_side_topics
 from .reading import read_facts
 from .phi import find_identifiers, redact
 from .protocol import Protocol, default_protocol
@@ -99,6 +98,8 @@ def _answer(text: str, protocol: Protocol) -> Answer:
         return _clarify(protocol, ("crcl",), flags, common,
                         lead="The usual start is 10 mg once daily, days 1-28 (Table 2), lower in renal impairment (6.2).")
     if facts.topics:
+        from .lookup import info_answer  # the guidance file loads only when a look-up needs it
+
         return info_answer(facts, protocol, flags=flags, common=common, build=_build)
     if facts.dose is not None or facts.dialysis is False:
         return _clarify(protocol, ("count",), flags, common)
@@ -217,7 +218,10 @@ def _dosing(facts: Facts, protocol: Protocol, flags: set[str], renal: RenalRead,
     o = decision.outcome
     if "dose_levels" in facts.topics and o.action == "continue":
         o = o.but(reasons=o.reasons + (protocol.statement("escalation"),))  # "can we go up to 15 mg?"
-    o = with_side_topics(o, facts.topics)  # "plt 20 d9 on 10mg, and is aspirin still ok?"
+    if set(facts.topics) - DOSING_TOPICS:  # "plt 20 d9 on 10mg, and is aspirin still ok?"
+        from .lookup import with_side_topics
+
+        o = with_side_topics(o, facts.topics)
     unit_flags = {"unit_assumed"} if any(r.unit_assumed for r in facts.readings) or facts.creatinine_unit_assumed else set()
     return _build(
         protocol, status="answered", action=o.action, dose=o.dose, flags=flags | set(o.flags) | unit_flags,

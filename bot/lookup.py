@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Callable
 
-from .answer import Answer, Statement
+from .answer import DOSING_TOPICS, Answer, Statement
 from .facts import Facts
 from .guidance import topic, trial_for
 from .protocol import Protocol
@@ -68,8 +68,6 @@ def score_text(key: str, score) -> str:
     return text + ". Derived in patients starting myeloma therapy, not in maintenance."
 
 
-# Topics a dosing answer covers itself; any other topic in the message gets a short note.
-DOSING_TOPICS = frozenset({"neutropenia", "thrombocytopenia", "renal", "dose_levels"})
 SIDE_NOTES = 2
 
 
