@@ -101,7 +101,8 @@ def _answer(text: str, protocol: Protocol) -> Answer:
         from .lookup import info_answer  # the guidance file loads only when a look-up needs it
 
         return info_answer(facts, protocol, flags=flags, common=common, build=_build)
-    if facts.dose is not None or facts.dialysis is False:
+    if facts.dose is not None or facts.dialysis is False or facts.timing or facts.held:
+        # "ok to start C4?", "can we restart len?": a dosing question without the counts.
         return _clarify(protocol, ("count",), flags, common)
     if facts.help:
         return _build(protocol, status="clarify", flags=flags, **common, headline="What would you like to check?",

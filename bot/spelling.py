@@ -4,11 +4,11 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-_WORD = re.compile(r"[a-z]{5,}")
+_WORD = re.compile(r"[a-z]{4,}")
 # Literal letter runs inside the grammar's terminal patterns are its vocabulary.
 _TERMINAL_LINE = re.compile(r"^[A-Z_0-9]+(\.\d+)?:\s*/(.*)/\s*$", re.M)
 _VOCAB_LINE = re.compile(r"^//\s*vocabulary:(.*)$", re.M)
-_VOCAB5_LINE = re.compile(r"^//\s*vocabulary5:(.*)$", re.M)
+_VOCAB_SHORT_LINE = re.compile(r"^//\s*vocabulary-short:(.*)$", re.M)
 _RUN = re.compile(r"(?<![\\a-z])[a-z]{6,}(?![a-z?*+{(])")
 
 
@@ -34,8 +34,16 @@ def _osa(a: str, b: str) -> int:
     return prev[-1]
 
 
+def _is_swap(a: str, b: str) -> bool:
+    """Whether b is a with two adjacent letters swapped."""
+    if len(a) != len(b):
+        return False
+    diff = [i for i in range(len(a)) if a[i] != b[i]]
+    return len(diff) == 2 and diff[1] == diff[0] + 1 and a[diff[0]] == b[diff[1]] and a[diff[1]] == b[diff[0]]
+
+
 def max_distance(word: str) -> int:
-    """Edits allowed: one for words of 5-7 letters, two from 8 letters on."""
+    """Edits allowed: one for words of up to 7 letters, two from 8 letters on."""
     return 2 if len(word) >= 8 else 1
 
 
@@ -60,7 +68,7 @@ class Speller:
             words.update(_RUN.findall(m.group(2)))
         for m in _VOCAB_LINE.finditer(grammar):
             words.update(w for w in m.group(1).split() if len(w) >= 6)
-        short = {w for m in _VOCAB5_LINE.finditer(grammar) for w in m.group(1).split()}
+        short = {w for m in _VOCAB_SHORT_LINE.finditer(grammar) for w in m.group(1).split()}
         return cls(words, short)
 
     def _correct_word(self, word: str) -> str:
@@ -71,7 +79,8 @@ class Speller:
         for key in _deletes(word, limit) | {word}:
             candidates |= self._index.get(key, set())
         if len(word) < 6:
-            candidates &= self.short
+            # Short words: only a swap of two adjacent letters, and only towards the short list.
+            return next((c for c in sorted(candidates & self.short) if _is_swap(word, c)), word)
         # Typing slips rarely hit the first letter; requiring it keeps real words
         # ("creating", "neutral") from being turned into key words.
         best = sorted(
