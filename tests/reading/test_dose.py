@@ -1,0 +1,36 @@
+"""Which named dose is the current one: current, was, replaced, proposed, another drug's."""
+from __future__ import annotations
+
+import pytest
+
+from bot.protocol import default_protocol
+from bot.reading import read_facts
+
+P = default_protocol()
+
+
+@pytest.mark.parametrize("message,mg,days", [
+    ("on 10mg", 10, None), ("len 5mg d1-21", 5, "1-21"), ("was on 15mg now on 10mg", 10, None),
+    ("on 10mg, was 15mg", 10, None), ("dose reduced from 15mg to 10mg last cycle", 10, None),
+    ("went down to 10mg from 15mg", 10, None), ("reduce from 15mg to 10mg?", 15, None),
+    ("on 10 mg, go up to 15mg?", 10, None), ("neut recovered to 0.7, she was on 15mg", 15, None),
+    ("len 10mg 21/7", 10, "1-21"), ("5mg d1-d21", 5, "1-21"), ("5mg with a week off each cycle", 5, "1-21"),
+])
+def test_current_dose(message: str, mg: float, days: str | None) -> None:
+    dose = read_facts(message, P).dose
+    assert (dose.mg, dose.days) == (mg, days)
+
+
+@pytest.mark.parametrize("message", ["len 15mg reduced last cycle", "was on 15mg until last cycle", "no longer on 15mg",
+                                     "can we give 15mg", "want to escalate to 15mg", "15mg or 10mg?"])
+def test_no_current_dose(message: str) -> None:
+    assert read_facts(message, P).dose is None
+
+
+def test_another_drugs_dose_is_not_lenalidomides() -> None:
+    f = read_facts("on pomalidomide 4mg", P)
+    assert f.dose is None and f.other_drug_dosed
+
+
+def test_a_non_daily_schedule_is_marked() -> None:
+    assert read_facts("15mg alternate days", P).dose.non_daily
