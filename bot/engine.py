@@ -92,7 +92,7 @@ def _answer(text: str, protocol: Protocol) -> Answer:
 
     if facts.readings or facts.counts_normal or facts.count_names_without_value or facts.unnamed_values or facts.other_counts:
         return _dosing(facts, protocol, flags, renal, common)
-    if renal.known or facts.dialysis is True:
+    if facts.crcl is not None or facts.creatinine is not None or facts.dialysis is True:
         return _dosing(facts, protocol, flags, renal, common)
     if facts.start_question and not facts.topics:
         return _clarify(protocol, ("crcl",), flags, common,
@@ -149,22 +149,18 @@ class RenalRead(NamedTuple):
     scores: dict
     flags: frozenset[str]
 
-    @property
-    def known(self) -> bool:
-        """Whether anything renal was given."""
-        return self.options != (None,)
-
 
 # An unknown CrCl is tried as "no renal limit" and as the most restrictive band; a bound
 # ("CrCl <50") as its edge and the far end of its side.
 _LOWEST, _HIGHEST, _EDGE = 0.0, 250.0, 0.01
+_APPROX = 0.25  # "CrCl about 30" could be a quarter either side
 
 
 def _renal(facts: Facts) -> RenalRead:
     """CrCl as stated (or bounded), or calculated from creatinine; unknown when it cannot be."""
     flags = frozenset({"egfr_used_as_crcl"}) if facts.crcl_source == "egfr" else frozenset()
-    if facts.renal_unsettled:
-        return RenalRead((None, _LOWEST), {}, flags)
+    if facts.renal_unsettled or facts.acute_kidney_injury:
+        return RenalRead((facts.crcl, _LOWEST), {}, flags)
     if facts.crcl is not None and facts.creatinine is not None and _can_calculate(facts):
         # A stated CrCl and one calculated from creatinine: both stand, and decide() asks if they differ.
         calc = _cockcroft_gault(facts)
@@ -174,9 +170,12 @@ def _renal(facts: Facts) -> RenalRead:
             return RenalRead((facts.crcl - _EDGE, _LOWEST), {}, flags)
         if facts.crcl_bound == "above":
             return RenalRead((facts.crcl, _HIGHEST), {}, flags)
+        if facts.crcl_bound == "approx":
+            return RenalRead((facts.crcl * (1 - _APPROX), facts.crcl * (1 + _APPROX)), {}, flags)
         return RenalRead((facts.crcl,), {}, flags)
     if facts.creatinine is None:
-        return RenalRead((None,), {}, flags)
+        # "renal impairment" with no figure: the renal limit is unknown, not absent.
+        return RenalRead((None, _LOWEST) if facts.renal_mentioned else (None,), {}, flags)
     if not _can_calculate(facts):
         return RenalRead((None, _LOWEST), {}, flags)
     result = _cockcroft_gault(facts)

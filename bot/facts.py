@@ -78,6 +78,8 @@ class Facts(_Frozen):
     not_maintenance: bool = False
     transfused: bool = False  # a platelet transfusion was mentioned
     held: bool = False  # lenalidomide has been held ("after being held", "when to restart")
+    renal_mentioned: bool = False  # "renal impairment", "CKD": renal function matters but no figure may be given
+    acute_kidney_injury: bool = False  # an AKI: a CrCl from before it may no longer hold
     vte_factors: dict[str, object] = {}
     implausible: tuple[str, ...] = ()  # what was implausible, in words
 

@@ -66,21 +66,27 @@ def to_num(tok: Tok) -> Num:
 
 
 _NUMBER = re.compile(r"\d+(?:\.\d+)?|\.\d+")
-_BELOW = re.compile(r"below|under|less|lower|fewer|sub|<|≤|at\s+most")
+_NOT_REACHED = re.compile(r"^(has\s*n.?t|have\s*n.?t|hasnt|havent|not\s+yet|still\s+not|never\s+got|not)\s+\D*\d")
+_NEGATED_SIDE = re.compile(r"^not\s+(below|under|less|lower|above|over|more|greater|higher)")
+_BELOW = re.compile(r"below|under|less|lower|fewer|smaller|sub|beneath|nearly|almost|quite|short|<|≤|most|max|best|no\s+(more|higher|greater)")
 _APPROX = re.compile(r"~|approx|about|around|roughly|circa|ish|falling|dropping|rising")
 
 
 def to_bound(tok: Tok) -> Num:
-    """A BOUND token: its figure and which side of it the count is ("not below 30" is at least 30)."""
+    """A BOUND token: its figure and which side of it the count is.
+
+    "not below 30" is at least 30; "hasn't reached 0.5" and "nearly 30" are below.
+    """
     text = tok.value
-    words = _NUMBER.sub(" ", text)
-    if _APPROX.search(words):
-        side = "approx"
+    figure = float(_NUMBER.search(text).group())
+    if _NEGATED_SIDE.match(text):
+        side = "above" if _BELOW.search(text.split(None, 2)[1]) else "below"
+    elif _NOT_REACHED.match(text):
+        side = "below"
     else:
-        side = "below" if _BELOW.search(words) else "above"
-        if text.startswith("not"):
-            side = "above" if side == "below" else "below"
-    return Num(float(_NUMBER.search(text).group()), "plain", text, side)
+        words = _NUMBER.sub(" ", text)
+        side = "approx" if _APPROX.search(words) else "below" if _BELOW.search(words) else "above"
+    return Num(figure, "plain", text, side)
 
 
 def _text(tokens: list[Tok]) -> str:
@@ -125,7 +131,7 @@ class _Items(Transformer):
 
     def dose(self, c):
         types = [t.type for t in c]
-        intro = types[0] if types[0] in ("LEN", "ON") else ""
+        intro = types[0] if types[0] in ("LEN", "ON", "DOSING") else ""
         num = to_num(c[1] if intro else c[0])
         sched = types[-1] if types[-1] in _SCHEDULES else None
         return _span(Item("dose", "MG" if "MG" in types else intro, _text(c), num=num, extra=sched), c)

@@ -40,12 +40,14 @@ def is_held(items: list[Item]) -> bool:
 
 
 def fallen_before(items: list[Item]) -> set[str]:
-    """Counts said to have fallen before now, by name ("was neutropenic last week")."""
+    """Counts said to have fallen before now, by name ("was neutropenic last week"); a name with
+    "?" when the fall is said to be over without saying whether the drug was held ("post neutropenia")."""
     out = set()
     for i, it in enumerate(items):
         if it.kind == "kw" and it.type in ("T_NEUTROPENIA", "T_THROMBOCYTOPENIA"):
             before, after = items[max(0, i - 3) : i], items[i + 1 : i + 3]
             if any(is_word(x, _OVER) for x in before):
+                out.add(COUNT_NAMES[it.type] + "?")  # over, but held or already restarted is not said
                 continue
             if any(is_word(x, _PAST_NEAR) for x in before + after):
                 out.add(COUNT_NAMES[it.type])
@@ -109,6 +111,9 @@ def read_context(msg: Parsed) -> dict:
     out["counts_normal"] = "COUNTS_OK" in types
     out["transfused"] = "TRANSFUSION" in types
     out["held"] = is_held(items)
+    renal_words = [it.text for it in kw if it.type == "T_RENAL"]
+    out["renal_mentioned"] = bool(renal_words)
+    out["acute_kidney_injury"] = any(w.startswith(("aki", "acute")) for w in renal_words)
     return out
 
 

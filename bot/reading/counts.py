@@ -19,9 +19,13 @@ from .words import NOW_KW, PAST_AFTER, PAST_BEFORE, is_word, name_of, next_value
 # Items that end the run of figures belonging to one count.
 _ENDS_RUN = frozenset({"count", "dose", "renal", "patient"})
 _RUN_LENGTH = 12
+# "neut 0.3, dose 15 now 10mg": a figure after a dose word is a dose, not the count.
+# Markers that always introduce the figure after them ("25 -> 40", "0.3 now 1.1").
+_FORWARD = frozenset({"now", "->", "=>", "→", "⇒"})
+_DOSE_WORDS = frozenset({"DOSING", "START_Q", "T_DOSE_LEVELS"})
 _BREAK = re.compile(r"[,;:()\[\].!?&]")
 # "platelets fine", "neuts ok": a count reported normal without a figure.
-_OK_WORDS = frozenset({"fine", "ok", "okay", "normal", "stable", "good", "satisfactory", "unremarkable", "adequate"})
+_OK_WORDS = frozenset({"fine", "ok", "okay", "normal", "good", "satisfactory", "unremarkable", "adequate"})
 _FALLEN = frozenset({"dropped", "fell", "fallen", "dipped", "low", "lower"})
 _WAS = frozenset({"was", "were", "had", "been"})
 # "approx 30" near a threshold does not say which side of it the count is on.
@@ -47,6 +51,8 @@ class _Mention:
         """The figure that is the count now (None when the words leave it open), and the others."""
         now = [f for f in self.figures if f.mark == "now"]
         plain = [f for f in self.figures if f.mark == ""]
+        if any(f.mark == "unclear" for f in self.figures):
+            return None, self.figures
         if len(self.figures) == 1:
             chosen = self.figures[0]
         elif len(now) == 1:
@@ -81,6 +87,11 @@ def _mark(msg: Parsed, lo: int, j: int, taken: set[int]) -> tuple[str, bool]:
     k = j + 1
     if k < len(items) and (kind := _marker(items[k], PAST_AFTER)) is not None:
         nxt = next((f for f in range(k + 1, min(len(items), k + 4)) if items[f].kind == "num" and not items[f].used), None)
+        between = nxt is not None and not _broken(msg, k, nxt) and not _broken(msg, j, k)
+        if between and kind == "now" and items[k].text not in _FORWARD and not _marked_past(items, lo, j):
+            # "0.4 today 1.1 ...": "today" could be either figure's; only a past word before the
+            # first ("was 0.3 now 1.1") settles it.
+            return "unclear", False
         forward = nxt is not None and not _broken(msg, k, nxt) and (_broken(msg, j, k) or kind == "now")
         if not forward:
             taken.add(k)
@@ -96,12 +107,17 @@ def _mark(msg: Parsed, lo: int, j: int, taken: set[int]) -> tuple[str, bool]:
     return "", recovered
 
 
+def _marked_past(items: list[Item], lo: int, j: int) -> bool:
+    return any(is_word(items[b], PAST_BEFORE) for b in range(max(lo, j - 3), j))
+
+
 def _fell_before(items: list[Item], lo: int, hi: int) -> bool:
     """A fall in words before the current figure: "fell last week, today 0.9", "was low, now 0.9"."""
     seg = items[lo:hi]
     for n, it in enumerate(seg):
         fallen = (it.kind == "kw" and it.type == "DROP" and it.text in _FALLEN) or is_word(it, frozenset({"neutropenic", "thrombocytopenic"}))
         if fallen and (any(is_word(x, _WAS) for x in seg[max(0, n - 2) : n])
+                       or any(is_word(x, PAST_AFTER) for x in seg[n + 1 : n + 3])
                        or any(x.kind == "kw" and x.type in NOW_KW for x in seg[n + 1 :])):
             return True
     return False
@@ -120,8 +136,9 @@ def _mention(msg: Parsed, i: int, name: str) -> _Mention | None:
         if j is None:
             j = prev_value(items, i)
         if j is None:
-            after = items[i + 1 : i + 3]
-            if any(is_word(x, _OK_WORDS) for x in after) and not any(x.kind == "kw" and x.type == "DROP" for x in after):
+            after = items[i + 1 : i + 4]
+            if (any(is_word(x, _OK_WORDS) for x in after[:2]) and not any(x.kind == "kw" and x.type == "DROP" for x in after)
+                    and not any(x.text == "ish" for x in after)):
                 m.normal = True
                 return m
             return None
@@ -135,7 +152,7 @@ def _mention(msg: Parsed, i: int, name: str) -> _Mention | None:
     prev = first
     for k in range(first + 1, min(len(items), first + 1 + _RUN_LENGTH)):
         nxt = items[k]
-        if nxt.kind in _ENDS_RUN or name_of(nxt) is not None:
+        if nxt.kind in _ENDS_RUN or name_of(nxt) is not None or (nxt.kind == "kw" and nxt.type in _DOSE_WORDS):
             break
         if nxt.kind != "num" or nxt.used:
             continue
@@ -208,7 +225,7 @@ def read_counts(msg: Parsed, protocol: Protocol, *, held: bool, fallen: set[str]
     floating = held or (_floating_recovery(items) and not any(m.recovered for m in mentions))
     readings, implausible = [], []
     for m in mentions:
-        r = _reading(protocol.counts[m.name], m, floating, m.name in fallen)
+        r = _reading(protocol.counts[m.name], m, floating, m.name in fallen, f"{m.name}?" in fallen and not held)
         if r.implausible:
             implausible.append(f"{r.count} {r.typed}")
         readings.append(r)
@@ -224,7 +241,7 @@ def _floating_recovery(items: list[Item]) -> bool:
     )
 
 
-def _reading(rule: CountRule, m: _Mention, floating: bool, fallen: bool) -> Reading:
+def _reading(rule: CountRule, m: _Mention, floating: bool, fallen: bool, after_episode: bool = False) -> Reading:
     if m.normal:
         return Reading(count=m.name, value=rule.threshold, typed="reported normal", normal=True,
                        recovered=floating or fallen)
@@ -254,6 +271,12 @@ def _reading(rule: CountRule, m: _Mention, floating: bool, fallen: bool) -> Read
     low_before = any(v < rule.threshold or (f.num.bound == "below" and v <= rule.threshold) for v, f in zip(earlier, others))
     up_now = current >= rule.threshold and bound != "below"
     recovered = m.recovered or ((low_before or m.prior_fall or fallen or floating) and up_now)
+    if after_episode and up_now and not recovered:
+        # "neut 0.9 on 10mg, post neutropenia": restart one level lower, or already restarted?
+        ambiguous = True
+        return Reading(count=m.name, value=current, typed=typed, earlier=earlier, ambiguous=True,
+                       ambiguity=f"whether lenalidomide is still held after the earlier fall in {rule.label}, or was already restarted at this dose",
+                       **flags)
     return Reading(
         count=m.name, value=current, typed=typed, earlier=earlier, recovered=recovered, bound=bound,
         ambiguous=ambiguous,

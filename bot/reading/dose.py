@@ -17,18 +17,27 @@ _WAS = frozenset({"was", "were", "previously", "before", "prior", "formerly", "o
 _REPLACED_BEFORE = frozenset({"until", "longer", "stopped", "used"})
 _REPLACED_AFTER = frozenset({"reduced", "decreased", "cut", "lowered", "stopped", "until", "changed"})
 _CHANGED = frozenset({"reduced", "decreased", "cut", "lowered", "down", "dropped", "increased", "escalated",
-                      "raised", "went", "came", "been", "changed"})
-_PROPOSED = frozenset({"give", "start", "restart", "try", "escalate", "increase", "raise", "consider", "use"})
+                      "raised", "went", "came", "been", "changed", "switched", "moved", "reduction", "decrease"})
+_PROPOSED = frozenset({"give", "start", "restart", "try", "escalate", "increase", "raise", "consider", "use",
+                       "suggest", "suggests", "suggested", "plan", "planned", "planning", "want", "wants", "wanted",
+                       "script", "prescribe", "prescribed", "propose", "proposed", "for"})
+# A word just before "5mg" that looks like another drug's name ("amlodipine 5mg", "ramipril 10mg").
+_DRUG_ENDINGS = ("pril", "sartan", "olol", "dipine", "statin", "olone", "isone", "sone", "azole", "cillin", "mycin",
+                 "floxacin", "prazole", "xaban", "parin", "mab", "tinib", "vir", "dronate", "amide", "azine",
+                 "oxetine", "idone", "ipine", "pam", "lam", "zepam", "fen", "profen", "phen", "ide")
 _TO = frozenset({"to", "into"})
-_OTHER_DRUG = frozenset({"OTHER_DRUG", "ANTICOAG_DRUG"})
+# "is 15mg ok?": a dose asked about.
+_ASKED_AFTER = frozenset({"ok", "okay", "fine", "safe", "suitable"})
+_OTHER_DRUG = frozenset({"OTHER_DRUG", "ANTICOAG_DRUG", "ANTICOAG_THERAPEUTIC", "ANTICOAG_PROPHYLACTIC"})
 
 
 def _status(items: list[Item], i: int) -> str:
-    """current, was, from, replaced, proposed or other (another drug's dose)."""
+    """changed (the dose after a change), current, was, from, replaced, proposed or other (another drug's)."""
     before = items[max(0, i - 5) : i]
     texts = [it.text for it in before]
     after = [it.text for it in items[i + 1 : i + 3]]
-    if before and before[-1].kind == "kw" and before[-1].type in _OTHER_DRUG:
+    if before and ((before[-1].kind == "kw" and before[-1].type in _OTHER_DRUG)
+                   or (before[-1].kind == "skip" and before[-1].text.endswith(_DRUG_ENDINGS) and not items[i].text[:1].isalpha())):
         return "other"
     if any(it.kind == "kw" and it.type == "NOW" for it in before[-2:]):
         return "current"
@@ -39,8 +48,10 @@ def _status(items: list[Item], i: int) -> str:
     if texts and (texts[-1] in _TO or texts[-1].endswith(" to")
                   or (before[-1].kind == "kw" and before[-1].type == "T_DOSE_LEVELS")):
         # "reduced to 10mg" happened; "go up to 15mg" / "increase to 15mg" is asked about.
-        return "current" if any(t in _CHANGED for t in texts[:-1]) else "proposed"
-    if any(t in _PROPOSED for t in texts[-2:]) or any(it.kind == "kw" and it.type in ("T_DOSE_LEVELS", "START_Q") for it in before[-3:]):
+        return "changed" if any(t in _CHANGED for t in texts[:-1]) else "proposed"
+    asked = "instead" in after or (texts[-1:] in (["is"], ["would"], ["will"]) and after[:1] and after[0] in _ASKED_AFTER)
+    if (any(t in _PROPOSED for t in texts[-2:]) or asked
+            or any(it.kind == "kw" and it.type in ("T_DOSE_LEVELS", "START_Q") for it in before[-3:])):
         return "proposed"
     if any(t in _WAS for t in texts[-2:]):
         return "was"
@@ -53,7 +64,9 @@ def read_dose(msg: Parsed, protocol: Protocol, implausible: list[str]) -> dict:
     doses = [(i, it) for i, it in enumerate(items) if it.kind == "dose"]
     statuses = {i: _status(items, i) for i, _ in doses}
     out: dict = {"doses_seen": len({it.num.value for _, it in doses}), "other_drug_dosed": "other" in statuses.values()}
-    current = [(i, it) for i, it in doses if statuses[i] == "current"]
+    # The latest change wins over what it changed ("on 15mg, switched to 10mg last cycle").
+    current = [(i, it) for i, it in doses if statuses[i] == "changed"]
+    current = current or [(i, it) for i, it in doses if statuses[i] == "current"]
     if not current and "proposed" in statuses.values():
         current = [(i, it) for i, it in doses if statuses[i] == "from"]  # "reduce from 15mg to 10mg?"
     if not current:

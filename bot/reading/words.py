@@ -8,7 +8,8 @@ NOW_KW = frozenset({"NOW", "RECOVERED"})
 # Words that put a figure in the past when they stand just before it ("was 1.2", "previously 60")
 # or just after it ("0.3 yesterday", "60 earlier").
 PAST_BEFORE = frozenset({"was", "were", "previously", "had", "last", "prior", "earlier", "originally", "from", "formerly"})
-PAST_AFTER = frozenset({"yesterday", "ago", "before", "previously", "earlier", "last", "prior"})
+PAST_AFTER = frozenset({"yesterday", "yday", "ystday", "yest", "ago", "before", "previously", "earlier", "last",
+                        "prior", "admission", "admitted", "clinic", "baseline", "previous"})
 # A figure after these is a what-if, not a reading ("if plt drops below 30").
 HYPOTHETICAL = frozenset({"if", "whether", "unless", "suppose", "supposing", "hypothetically", "should"})
 # Between a name and its figure ("anc back to 0.7", "crcl is 35", "platelets on day 9 were 24").
