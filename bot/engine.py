@@ -183,35 +183,38 @@ def _renal(facts: Facts) -> RenalRead:
     return RenalRead((result.ml_min,), scores, flags | {"crcl_calculated"})
 
 
-def _count_question(facts: Facts) -> tuple[tuple[str, ...], str | None] | None:
-    """What must be asked about the counts before any Table 2 rule may run (None: nothing)."""
+def _count_question(facts: Facts) -> tuple | None:
+    """(missing, lead, question) to ask about the counts before any Table 2 rule may run; None: nothing."""
     named = [n for n in facts.count_names_without_value if n in ("neutrophils", "platelets")]
     if named:
-        return ("count",), f"{' and '.join(named).capitalize()} named without a figure."
+        return ("count",), f"{' and '.join(named).capitalize()} named without a figure.", None
+    held_open = [r for r in facts.readings if r.ambiguous and r.ambiguity and r.ambiguity.startswith("whether")]
+    if held_open:
+        return ("episode",), ("An earlier fall is mentioned; Table 2 restarts one level lower only after a hold."), QUESTIONS["held"]
     vague = [r.ambiguity for r in facts.readings if r.ambiguous]
     if vague:
-        return ("count",), f"Not clear {'; '.join(vague)}."
+        return ("count",), f"Not clear {'; '.join(vague)}.", QUESTIONS["count_now"]
     if facts.readings and facts.unnamed_values:
         # A figure nothing claimed may be a count misread: ask rather than ignore it.
-        return ("count_type",), f"I could not tell what {', '.join(facts.unnamed_values)} refers to."
+        return ("count_type",), f"I could not tell what {', '.join(facts.unnamed_values)} refers to.", None
     if facts.transfused and any(r.count == "platelets" for r in facts.readings):
-        return ("count",), "A platelet count taken around a transfusion does not show recovery."
+        return ("count",), "A platelet count taken around a transfusion does not show recovery.", None
     if facts.readings or facts.counts_normal:
         return None
     if facts.unnamed_values and (facts.dose or facts.timing):
-        return ("count_type",), None
+        return ("count_type",), None, None
     if facts.count_names_without_value or facts.other_counts or facts.unnamed_values:
-        return ("count",), None
+        return ("count",), None, None
     if facts.timing or facts.held:
         # Starting a cycle or restarting after a hold turns on the counts, whatever the kidneys allow.
-        return ("count",), "Starting a cycle or restarting after a hold depends on the counts."
+        return ("count",), "Starting a cycle or restarting after a hold depends on the counts.", None
     return None
 
 
 def _dosing(facts: Facts, protocol: Protocol, flags: set[str], renal: RenalRead, common: dict) -> Answer:
     asked = _count_question(facts)
     if asked is not None:
-        return _clarify(protocol, asked[0], flags, common, lead=asked[1])
+        return _clarify(protocol, asked[0], flags, common, lead=asked[1], asks=asked[2])
     decision = decide(facts, protocol, crcl_options=renal.options, renal_flags=renal.flags)
     if decision.outcome is None:
         return _clarify(protocol, decision.missing, flags, common, lead=decision.either_way)
@@ -230,8 +233,8 @@ def _dosing(facts: Facts, protocol: Protocol, flags: set[str], renal: RenalRead,
     )
 
 
-def _clarify(protocol, missing, flags, common, lead: str | None = None) -> Answer:
-    asks = " ".join(QUESTIONS[m] for m in missing)
+def _clarify(protocol, missing, flags, common, lead: str | None = None, asks: str | None = None) -> Answer:
+    asks = asks or " ".join(QUESTIONS[m] for m in missing)
     question = f"{lead} {asks}" if lead else asks
     return _build(protocol, status="clarify", flags=flags, missing=tuple(missing), **common,
                   headline="One more fact needed", question=question)

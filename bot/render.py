@@ -14,6 +14,9 @@ QUESTIONS = {
     "episode": "Is this the first fall, or a repeat one?",
     "crcl": "What is the creatinine clearance (mL/min)? Or give creatinine with age, sex and weight and I will calculate it.",
     "dialysis": "Is the patient on dialysis?",
+    # Not contract `missing` names: sharper wording for a count that was given but is unclear.
+    "count_now": "What is the count now (the latest figure)?",
+    "held": "Is lenalidomide still held since that fall, or already restarted at this dose?",
 }
 
 HEADLINES = {
@@ -48,6 +51,9 @@ def read_as(f: Facts) -> str:
     """The normalised facts in one line, so a misreading is visible."""
     parts: list[str] = []
     for r in f.readings:
+        if r.ambiguous and "/" in r.typed:
+            parts.append(f"{r.count} {r.typed} (which is current is unclear)")
+            continue
         text = f"{r.count} {_num(r.value)} x10^9/L"
         if r.earlier:
             text += f" (earlier {', '.join(_num(v) for v in r.earlier)})"
