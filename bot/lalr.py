@@ -27,10 +27,15 @@ class TableParser:
         self.start_state = table.start_states[start]
         self.end_state = table.end_states[start]
         self.reducers = reducers
+        # Per rule: how many values it pops, its name, and its callback (None for `x*` helpers).
+        self._rules = {
+            arg: (len(arg.expansion), arg.origin.name, reducers.get(arg.origin.name))
+            for actions in table.states.values() for action, arg in actions.values() if action is not Shift
+        }
 
     def parse(self, tokens: Iterable[Tok]) -> Any:
         """The value of the start rule for the tokens."""
-        states, reducers, end_state = self.states, self.reducers, self.end_state
+        states, rules, end_state = self.states, self._rules, self.end_state
         stack = [self.start_state]
         values: list[Any] = []
         stream = list(tokens)
@@ -44,15 +49,13 @@ class TableParser:
                     stack.append(arg)
                     values.append(tok)
                     break
-                size = len(arg.expansion)
+                size, name, reducer = rules[arg]
                 if size:
                     children = values[-size:]
                     del stack[-size:]
                     del values[-size:]
                 else:
                     children = []
-                name = arg.origin.name
-                reducer = reducers.get(name)
                 if reducer is None:
                     value = _repeat(children)
                 else:

@@ -130,19 +130,20 @@ class FirstCharLexer(Lexer):
 
     def lex(self, text: str) -> Iterator[Tok]:
         pos, end = 0, len(text)
+        by_char, ignore, skip_spaces = self._by_char, self.ignore, self.skip_spaces
         while pos < end:
             ch = text[pos]
-            if ch == " " and self.skip_spaces:  # the commonest ignored token, without a regex
+            if ch == " " and skip_spaces:  # the commonest ignored token, without a regex
                 pos += 1
                 continue
-            for scanner in self._scanners(ch):
+            for scanner in by_char.get(ch) or self._scanners(ch):
                 m = scanner.match(text, pos)
                 if m:
                     break
             else:
                 raise ValueError(f"no terminal matches at {pos}")  # the grammar's OTHER makes this unreachable
             kind = m.lastgroup
-            if kind not in self.ignore:
+            if kind not in ignore:
                 yield Tok(kind, m.group(), pos)
             pos = m.end()
 
