@@ -76,23 +76,14 @@ def _answer(text: str, protocol: Protocol) -> Answer:
         return _build(protocol, status="clarify", flags=flags | {"implausible_value"}, **common,
                       headline="Please check this value",
                       question=f"This value looks implausible: {what}. Please check it and send it again with its unit.")
-    if facts.not_maintenance:
+    scope = _scope_problem(facts)
+    if scope:
         return _build(protocol, status="out_of_scope", flags=flags, **common,
-                      headline="Outside what wardbot covers",
-                      question="wardbot covers single-agent lenalidomide maintenance after autologous transplant only, not induction, relapse or other diseases.")
-    # "What dose of zoledronic acid with a CrCl of 40?" asks about the other drug, not lenalidomide.
-    other_drug_dose = facts.other_drugs and (facts.dosing_words or facts.other_drug_dosed) and not facts.lenalidomide_named
-    if other_drug_dose or (facts.other_drugs and not facts.readings and not _lenalidomide_context(facts)):
-        if facts.dosing_words or not (facts.topics or all(d in SECTION_7_DRUGS for d in facts.other_drugs)):
-            return _build(protocol, status="out_of_scope", flags=flags, **common,
-                          headline="Outside what wardbot covers",
-                          question=f"wardbot answers about lenalidomide maintenance only; for {', '.join(facts.other_drugs)} ask your pharmacy or check its SmPC.")
-        if any(d in SECTION_7_DRUGS for d in facts.other_drugs):
-            facts = facts.model_copy(update={"topics": tuple(dict.fromkeys((*facts.topics, "other_agents")))})
-
-    if facts.readings or facts.counts_normal or facts.count_names_without_value or facts.unnamed_values or facts.other_counts:
-        return _dosing(facts, protocol, flags, renal, common)
-    if facts.crcl is not None or facts.creatinine is not None or facts.dialysis is True:
+                      headline="Outside what wardbot covers", question=scope)
+    if any(d in SECTION_7_DRUGS for d in facts.other_drugs):
+        facts = facts.model_copy(update={"topics": tuple(dict.fromkeys((*facts.topics, "other_agents")))})
+    if (facts.readings or facts.counts_normal or facts.count_names_without_value or facts.unnamed_values
+            or facts.other_counts or facts.crcl is not None or facts.creatinine is not None or facts.dialysis is True):
         return _dosing(facts, protocol, flags, renal, common)
     if facts.start_question and not facts.topics:
         return _clarify(protocol, ("crcl",), flags, common,
@@ -109,6 +100,22 @@ def _answer(text: str, protocol: Protocol) -> Answer:
                       question='Send the counts, cycle day and dose, e.g. "plt 25 day 1 on 10mg CrCl 40", or a topic such as "spm" or "vte".')
     return _build(protocol, status="out_of_scope", flags=flags, **common, headline="Outside what wardbot covers",
                   question='wardbot answers lenalidomide maintenance questions: counts and doses ("neut 0.4 on 10mg"), renal dosing ("CrCl 35"), or topics such as SPM, VTE, rash or pregnancy.')
+
+
+def _scope_problem(facts: Facts) -> str | None:
+    """Why the message is not about lenalidomide maintenance, if it is not."""
+    if facts.not_maintenance:
+        return ("wardbot covers single-agent lenalidomide maintenance after autologous transplant only, "
+                "not induction, relapse or other diseases.")
+    if not facts.other_drugs:
+        return None
+    # "What dose of zoledronic acid with a CrCl of 40?" asks about the other drug, not lenalidomide.
+    other_drug_dose = (facts.dosing_words or facts.other_drug_dosed) and not facts.lenalidomide_named
+    about_other = not facts.readings and not _lenalidomide_context(facts) and (
+        facts.dosing_words or not (facts.topics or all(d in SECTION_7_DRUGS for d in facts.other_drugs)))
+    if other_drug_dose or about_other:
+        return f"wardbot answers about lenalidomide maintenance only; for {', '.join(facts.other_drugs)} ask your pharmacy or check its SmPC."
+    return None
 
 
 def _blank(m: re.Match[str]) -> str:
