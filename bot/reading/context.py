@@ -39,11 +39,17 @@ def is_held(items: list[Item]) -> bool:
     )
 
 
+_EVENT_WORDS = ("drop", "fall", "dip", "episode", "interruption")
+
+
 def fallen_before(items: list[Item]) -> set[str]:
     """Counts said to have fallen before now, by name ("was neutropenic last week"); a name with
     "?" when the fall is said to be over without saying whether the drug was held ("post neutropenia")."""
     out = set()
     for i, it in enumerate(items):
+        if it.kind == "kw" and it.type in ("FIRST_EPISODE", "SUBSEQUENT") and any(w in it.text for w in _EVENT_WORDS):
+            # "after the 2nd drop": a fall happened, so a count back above its threshold has recovered.
+            out |= {"neutrophils", "platelets"}
         if it.kind == "kw" and it.type in ("T_NEUTROPENIA", "T_THROMBOCYTOPENIA"):
             before, after = items[max(0, i - 3) : i], items[i + 1 : i + 3]
             if any(is_word(x, _OVER) for x in before):

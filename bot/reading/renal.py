@@ -63,6 +63,8 @@ def read_renal(msg: Parsed, implausible: list[str]) -> dict:
             out.setdefault("sex", sex)
     if out.pop("sex_conflict", False):
         out["sex"] = None
+    if "age" not in out:
+        _age_beside_sex(items, out)
 
     open_question = False
     for kind, source in (("CRCL", "stated"), ("EGFR", "egfr")):
@@ -117,3 +119,15 @@ def _read_patient(it: Item, out: dict, implausible: list[str]) -> None:
         out.setdefault(key, it.num.value)
     else:
         implausible.append(f"{label} {it.num.typed}")
+
+
+def _age_beside_sex(items: list[Item], out: dict) -> None:
+    """ "Male, 60, 80kg": a free figure of adult age right beside a sex word is the age."""
+    for i, it in enumerate(items):
+        if it.kind == "kw" and it.type in ("FEMALE", "MALE"):
+            for j in (i + 1, i - 1):
+                if 0 <= j < len(items) and items[j].kind == "num" and not items[j].used and not items[j].num.bound:
+                    if 16 <= items[j].num.value <= 110 and items[j].num.value == int(items[j].num.value):
+                        items[j].used = True
+                        out["age"] = items[j].num.value
+                        return
