@@ -62,8 +62,7 @@ def _answer(text: str, protocol: Protocol) -> Answer:
     renal = _renal(facts)
     scores = renal.scores
     if "crcl" in scores:
-        facts = facts.model_copy(update={"crcl": scores["crcl"]["ml_min"], "crcl_source": "calculated",
-                                         "crcl_weight_used": scores["crcl"]["weight_used"]})
+        facts = facts.model_copy(update={"crcl": scores["crcl"]["ml_min"], "crcl_source": "calculated"})
         warnings.append(Statement(
             text=f"CrCl {scores['crcl']['ml_min']:g} mL/min by Cockcroft-Gault, using {scores['crcl']['weight_used']} body weight"
                  + ("" if facts.height_cm else " (no height given)") + ".",

@@ -58,7 +58,6 @@ class Facts(_Frozen):
     crcl_source: Literal["stated", "egfr", "calculated"] | None = None
     crcl_bound: Literal["below", "above", "approx"] | None = None  # "CrCl <30": crcl is a bound, not a figure
     renal_unsettled: bool = False  # several renal figures and the words leave open which holds now
-    crcl_weight_used: Literal["actual", "adjusted", "ideal"] | None = None
     dialysis: bool | None = None
     creatinine: float | None = None
     creatinine_unit: Literal["umol/L", "mg/dL"] | None = None
@@ -82,12 +81,3 @@ class Facts(_Frozen):
     acute_kidney_injury: bool = False  # an AKI: a CrCl from before it may no longer hold
     vte_factors: dict[str, object] = {}
     implausible: tuple[str, ...] = ()  # what was implausible, in words
-
-    @property
-    def has_clinical_content(self) -> bool:
-        """Whether anything dosing-related was read."""
-        return bool(
-            self.readings or self.counts_normal or self.count_names_without_value or self.unnamed_values or self.dose
-            or self.crcl is not None or self.dialysis is not None or self.creatinine is not None
-            or self.implausible or self.other_counts
-        )

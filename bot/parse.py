@@ -213,9 +213,6 @@ class Parsed:
     text: str
     items: list[Item]
 
-    def tight(self, a: int, b: int) -> bool:
-        """Whether items a and b (a < b) stand with only spaces between them (no comma, bracket, full stop)."""
-        return not self.text[self.items[a].end : self.items[b].start].strip()
 
 
 def parse(text: str) -> Parsed:
