@@ -287,16 +287,19 @@ class Guidance(Frozen):
                 self._names.setdefault(normalise_trial_name(n), key)
 
     def topic(self, key: str) -> Topic:
+        """A topic by key; a KeyError names the known topics."""
         try:
             return self.topics[key]
         except KeyError:
             raise KeyError(f"unknown topic {key!r}; topics are: {', '.join(self.topics)}") from None
 
     def trial_for(self, name: str) -> TrialRow | None:
+        """The Table 1 row a trial name or alias refers to."""
         key = self._names.get(normalise_trial_name(name)) if name else None
         return self.trials[key] if key else None
 
     def section_summary(self, section: str) -> tuple[Statement, ...]:
+        """Every statement citing one review section, once each, in file order."""
         wanted = _canonical_section(section)
         out: list[Statement] = []
         seen: set[str] = set()

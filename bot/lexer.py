@@ -129,6 +129,7 @@ class FirstCharLexer(Lexer):
         return found
 
     def lex(self, text: str) -> Iterator[Tok]:
+        """The tokens of text, ignored ones left out."""
         pos, end = 0, len(text)
         by_char, ignore, skip_spaces = self._by_char, self.ignore, self.skip_spaces
         while pos < end:

@@ -102,6 +102,7 @@ class _Items(Transformer):
     """Builds a flat list of items while the LALR parser runs (no tree is kept)."""
 
     def start(self, children):
+        """The message's items, single tokens turned into items."""
         out = []
         for c in children:
             if isinstance(c, Item):
@@ -123,6 +124,7 @@ class _Items(Transformer):
         return out
 
     def count(self, c):
+        """A count name with its figure and unit, when written together."""
         name = c[0]
         if len(c) == 1:
             return _span(Item("count", name.type, name.value), c)
@@ -130,6 +132,7 @@ class _Items(Transformer):
         return _span(Item("count", name.type, _text(c), num=to_num(c[1]), unit=unit.type if unit else None), c)
 
     def dose(self, c):
+        """A lenalidomide dose with its schedule."""
         types = [t.type for t in c]
         intro = types[0] if types[0] in ("LEN", "ON", "DOSING") else ""
         num = to_num(c[1] if intro else c[0])
@@ -137,11 +140,13 @@ class _Items(Transformer):
         return _span(Item("dose", "MG" if "MG" in types else intro, _text(c), num=num, extra=sched), c)
 
     def renal_value(self, c):
+        """CrCl, eGFR or creatinine with its figure and unit."""
         num = next((to_num(t) for t in c if t.type == "NUM"), None)
         unit = next((t.type for t in c[1:] if t.type in _UNITS), None)
         return _span(Item("renal", c[0].type, c[0].value, num=num, unit=unit), c)
 
     def patient(self, c):
+        """Age, weight, height or BMI with its figure."""
         kinds = {t.type for t in c}
         num = next((to_num(t) for t in c if t.type == "NUM"), None)
         if kinds & {"AGE_KW", "AGE_UNIT"}:
