@@ -13,6 +13,7 @@ from .phi import find_identifiers, redact
 from .protocol import Protocol, default_protocol
 from .render import QUESTIONS, card_text, headline_for, read_as, understood
 from .rules.decide import decide
+from .rules.renal import outcome as renal_outcome
 
 MAX_CHARS = 2000
 # Control characters other than tab and newlines, and the replacement character left by bad UTF-8.
@@ -84,7 +85,7 @@ def _answer(text: str, protocol: Protocol) -> Answer:
     if (facts.readings or facts.counts_normal or facts.count_names_without_value or facts.unnamed_values
             or facts.other_counts or facts.crcl is not None or facts.creatinine is not None or facts.dialysis is True):
         return _dosing(facts, protocol, flags, renal, common)
-    if facts.start_question and not facts.topics:
+    if facts.start_question and set(facts.topics) <= {"renal"}:
         return _clarify(protocol, ("crcl",), flags, common,
                         lead="The usual start is 10 mg once daily, days 1-28 (Table 2), lower in renal impairment (6.2).")
     if facts.topics:
@@ -224,7 +225,15 @@ def _dosing(facts: Facts, protocol: Protocol, flags: set[str], renal: RenalRead,
     decision = decide(facts, protocol, crcl_options=renal.options, renal_flags=renal.flags)
     if decision.outcome is None:
         return _clarify(protocol, decision.missing, flags, common, lead=decision.either_way)
-    o = decision.outcome
+    o, missing = decision.outcome, decision.missing
+    if o.action == "continue" and o.dose is None and facts.start_question:
+        # "starting len maintenance, counts fine": the answer is the starting dose, renal limit applied.
+        if len(renal.options) > 1 or (renal.options == (None,) and not facts.dialysis):
+            return _clarify(protocol, ("crcl",), flags, common, lead="The usual start is 10 mg once daily, days 1-28 (Table 2), lower in renal impairment (6.2).")
+        ren = renal_outcome(renal.options[0], facts.dialysis, None, protocol, extra_flags=renal.flags)
+        o = o.but(action="start", dose=ren.dose, flags=o.flags | ren.flags, reasons=o.reasons + ren.reasons,
+                  citations=tuple(dict.fromkeys(o.citations + ren.citations)))
+        missing = tuple(m for m in missing if m != "current_dose")
     if "dose_levels" in facts.topics and o.action == "continue":
         o = o.but(reasons=o.reasons + (protocol.statement("escalation"),))  # "can we go up to 15 mg?"
     if set(facts.topics) - DOSING_TOPICS:  # "plt 20 d9 on 10mg, and is aspirin still ok?"
@@ -234,7 +243,7 @@ def _dosing(facts: Facts, protocol: Protocol, flags: set[str], renal: RenalRead,
     unit_flags = {"unit_assumed"} if any(r.unit_assumed for r in facts.readings) or facts.creatinine_unit_assumed else set()
     return _build(
         protocol, status="answered", action=o.action, dose=o.dose, flags=flags | set(o.flags) | unit_flags,
-        topics=o.topics, citations=o.citations, missing=decision.missing, reasons=o.reasons,
+        topics=o.topics, citations=o.citations, missing=missing, reasons=o.reasons,
         condition=o.condition, **common,
     )
 

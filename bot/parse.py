@@ -58,6 +58,10 @@ def to_num(tok: Tok) -> Num:
     t = tok.value
     if t.endswith("k"):
         return Num(float(t[:-1].strip()), "k", t)
+    if " " in t:  # "25 000"
+        return Num(float(t.replace(" ", "")), "grouped", t)
+    if len(t) > 1 and t[0] == "0" and t[1].isdigit():
+        return Num(float(t), "leading_zero", t)  # "03": a slip for 0.3, or 3? never guessed
     if "," not in t:
         return Num(float(t), "plain", t)
     if _GROUPED.match(t):

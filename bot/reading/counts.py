@@ -290,6 +290,8 @@ def to_si(rule: CountRule, num: Num, unit: str | None) -> tuple[float, bool, boo
     lo, hi = rule.plausible
     ul_lo, ul_hi = rule.per_microlitre
     raw = num.value
+    if num.kind == "leading_zero":
+        return raw, False, False, False
     if num.kind == "k":  # "25k" is thousands per microlitre, the same figure as x10^9/L
         return raw, unit is None, False, lo <= raw <= hi
     if unit == "SI_UNIT":
