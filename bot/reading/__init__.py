@@ -23,7 +23,7 @@ def read_facts(text: str, protocol: Protocol) -> Facts:
     # Counts take their figures first, then doses, renal and patient values theirs.
     readings, valueless, bad = read_counts(msg, protocol, held=context["held"], fallen=fallen_before(items))
     implausible += bad
-    out: dict = {**context, **read_timing(items, implausible)}
+    out: dict = {**context, **read_timing(msg, implausible)}
     out.update(read_dose(msg, protocol, implausible))
     out.update(read_renal(msg, implausible))
     out["readings"] = tuple(readings)

@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 
 from ..parse import Item, Parsed
-from .words import COUNT_NAMES, is_word
+from .words import COUNT_NAMES, PAST_AFTER, is_word
 
 TOPIC_OF = {
     "T_SPM": "spm", "T_VTE": "vte", "T_INFECTION": "infection", "T_GI": "gi", "T_NEUROPATHY": "neuropathy",
@@ -23,6 +23,8 @@ _VTE_FLAGS = {
     "ANTICOAG_PROPHYLACTIC": ("anticoagulation", "prophylactic"), "NO_ANTICOAG": ("anticoagulation", "none"),
 }
 _INT = re.compile(r"\d+")
+_CLAUSE = re.compile(r"[,;.()]")
+_WAS_DAY = frozenset({"was", "were", "previous", "previously", "prior"})
 # "was neutropenic", "neutropenic last week", "had a thrombocytopenic episode": a fall before now.
 _PAST_NEAR = frozenset({"was", "were", "had", "recent", "recently", "previous", "previously", "prior",
                         "last", "before", "earlier", "episode", "ago"})
@@ -32,13 +34,19 @@ _OVER = frozenset({"after", "post", "since", "following"})
 
 
 def is_held(items: list[Item]) -> bool:
-    """Lenalidomide has been held ("after being held", "len paused", "when to restart")."""
-    return any(
+    """Lenalidomide has been held for the counts ("after being held", "len paused", "when to restart").
+
+    A hold for another reason ("held for surgery") says nothing about a fall.
+    """
+    held = any(
         it.kind == "kw" and (it.type in ("HELD", "HELD_WORD") or (it.type == "SUBSEQUENT" and "interruption" in it.text))
         for it in items
     )
+    other_reason = any(is_word(it, _OTHER_REASONS) or (it.kind == "kw" and it.type in ("T_INFECTION", "SURGERY")) for it in items)
+    return held and not other_reason
 
 
+_OTHER_REASONS = frozenset({"surgery", "operation", "procedure", "holiday", "biopsy", "dental", "admission", "scan"})
 _EVENT_WORDS = ("drop", "fall", "dip", "episode", "interruption")
 
 
@@ -60,13 +68,18 @@ def fallen_before(items: list[Item]) -> set[str]:
     return out
 
 
-def read_timing(items: list[Item], implausible: list[str]) -> dict:
+def read_timing(msg: Parsed, implausible: list[str]) -> dict:
     """Cycle and day, and day 1 or mid-cycle; an explicit day wins over a phrase."""
+    items = msg.items
     day = cycle = None
     phrase = None
-    for it in items:
+    for i, it in enumerate(items):
         if it.kind != "timing":
             continue
+        new_clause = i > 0 and bool(_CLAUSE.search(msg.text[items[i - 1].end : it.start]))
+        if any(is_word(x, PAST_AFTER) for x in items[i + 1 : i + 3]) or (
+                not new_clause and any(is_word(x, _WAS_DAY) for x in items[max(0, i - 3) : i])):
+            continue  # "was 20 on d12 last cycle": that day is not today's
         nums = [int(n) for n in _INT.findall(it.text)]
         if it.type == "CYCLE_DAY":
             cycle, d = nums[0], nums[1]

@@ -26,6 +26,7 @@ _DOSE_WORDS = frozenset({"DOSING", "START_Q", "T_DOSE_LEVELS"})
 _BREAK = re.compile(r"[,;:()\[\].!?&]")
 # "platelets fine", "neuts ok": a count reported normal without a figure.
 _OK_WORDS = frozenset({"fine", "ok", "okay", "normal", "good", "satisfactory", "unremarkable", "adequate"})
+_CHANGE = frozenset({"down", "up", "fell", "rose", "risen", "dropped", "gone", "went", "come", "came", "again"})
 _FALLEN = frozenset({"dropped", "fell", "fallen", "dipped", "low", "lower"})
 _WAS = frozenset({"was", "were", "had", "been"})
 # "approx 30" near a threshold does not say which side of it the count is on.
@@ -85,9 +86,14 @@ def _mark(msg: Parsed, lo: int, j: int, taken: set[int]) -> tuple[str, bool]:
     """
     items = msg.items
     k = j + 1
+    if k + 1 < len(items) and items[k].kind == "kw" and items[k].type == "ON" and _marker(items[k + 1], PAST_AFTER) == "past":
+        k += 1  # "0.8 on Monday"
     if k < len(items) and (kind := _marker(items[k], PAST_AFTER)) is not None:
         nxt = next((f for f in range(k + 1, min(len(items), k + 4)) if items[f].kind == "num" and not items[f].used), None)
         between = nxt is not None and not _broken(msg, k, nxt) and not _broken(msg, j, k)
+        if between and kind == "now" and any(is_word(items[b], PAST_BEFORE) for b in range(k + 1, nxt)):
+            between = False  # "0.9 today up from 0.3": "from" marks 0.3, so "today" is 0.9's
+            nxt = None
         if between and kind == "now" and items[k].text not in _FORWARD and not _marked_past(items, lo, j):
             # "0.4 today 1.1 ...": "today" could be either figure's; only a past word before the
             # first ("was 0.3 now 1.1") settles it.
@@ -97,6 +103,10 @@ def _mark(msg: Parsed, lo: int, j: int, taken: set[int]) -> tuple[str, bool]:
             taken.add(k)
             return kind, items[k].type == "RECOVERED"
     recovered = False
+    if j >= 2 and is_word(items[j - 1], frozenset({"to"})) and (
+            items[j - 2].kind in ("num", "count") or (items[j - 2].kind == "kw" and items[j - 2].type in ("DROP", "RECOVERED", "SUBSEQUENT"))
+            or is_word(items[j - 2], _CHANGE)):
+        return "now", items[j - 2].type == "RECOVERED"  # "fell from 1.5 to 0.4", "80 down to 20"
     for b in range(j - 1, lo - 1, -1):
         if b in taken:
             continue
@@ -130,7 +140,7 @@ def _mention(msg: Parsed, i: int, name: str) -> _Mention | None:
     taken: set[int] = set()
     if it.num is not None:
         first = i
-        m.figures.append(_Figure(it.num, it.unit, _mark(msg, max(0, i - 2), i, taken)[0]))
+        m.figures.append(_Figure(it.num, it.unit, _mark(msg, max(0, i - 4), i, taken)[0]))
     else:
         j = next_value(items, i)
         if j is None:
@@ -219,7 +229,15 @@ def read_counts(msg: Parsed, protocol: Protocol, *, held: bool, fallen: set[str]
             if it.kind == "count":
                 valueless.append(name)
             continue
-        mentions.append(m)
+        same = next((o for o in mentions if o.name == name), None)
+        if same is None:
+            mentions.append(m)
+        elif not m.normal:
+            # "neut 1.4 ..., held for neut 0.4 last cycle": one count, its figures over time.
+            same.figures += m.figures
+            same.recovered |= m.recovered
+            same.prior_fall |= m.prior_fall
+            same.normal = same.normal and not m.figures
     # A second mention of a count already read ("with platelets that low") is not a missing figure.
     valueless = [n for n in valueless if n not in {m.name for m in mentions}]
     floating = held or (_floating_recovery(items) and not any(m.recovered for m in mentions))

@@ -6,6 +6,8 @@ Only a current one is used; when none or several remain, the dose is left unknow
 """
 from __future__ import annotations
 
+import re
+
 from ..facts import DoseRead
 from ..parse import Item, Parsed
 from ..protocol import Protocol
@@ -20,7 +22,7 @@ _CHANGED = frozenset({"reduced", "decreased", "cut", "lowered", "down", "dropped
                       "raised", "went", "came", "been", "changed", "switched", "moved", "reduction", "decrease"})
 _PROPOSED = frozenset({"give", "start", "restart", "try", "escalate", "increase", "raise", "consider", "use",
                        "suggest", "suggests", "suggested", "plan", "planned", "planning", "want", "wants", "wanted",
-                       "script", "prescribe", "prescribed", "propose", "proposed", "for"})
+                       "script", "prescribe", "prescribed", "propose", "proposed"})
 # A word just before "5mg" that looks like another drug's name ("amlodipine 5mg", "ramipril 10mg").
 _DRUG_ENDINGS = ("pril", "sartan", "olol", "dipine", "statin", "olone", "isone", "sone", "azole", "cillin", "mycin",
                  "floxacin", "prazole", "xaban", "parin", "mab", "tinib", "vir", "dronate", "amide", "azine",
@@ -43,8 +45,10 @@ def _status(items: list[Item], i: int) -> str:
         return "current"
     if any(t in _REPLACED_BEFORE for t in texts[-3:]) or any(t in _REPLACED_AFTER for t in after):
         return "replaced"
-    if "from" in texts[-2:]:
+    if texts[-1:] == ["from"]:
         return "from"  # replaced by a change that happened, current if the change is only proposed
+    if before and before[-1].kind == "kw" and before[-1].type == "T_DOSE_LEVELS" and re.search(r"(ed|en)\s+to$", texts[-1]):
+        return "changed"  # "increased to 15mg", "escalated to 15mg" happened
     if texts and (texts[-1] in _TO or texts[-1].endswith(" to")
                   or (before[-1].kind == "kw" and before[-1].type == "T_DOSE_LEVELS")):
         # "reduced to 10mg" happened; "go up to 15mg" / "increase to 15mg" is asked about.

@@ -10,7 +10,7 @@ _PATIENT_RANGES = {
     "AGE": ("age", 16, 110, "age"), "WEIGHT": ("weight_kg", 25, 300, "weight (kg)"),
     "HEIGHT": ("height_cm", 100, 230, "height (cm)"), "BMI": ("bmi", 10, 80, "BMI"),
 }
-_CRCL_RANGE = (0, 250)
+_CRCL_RANGE = (0, 200)
 
 
 def _when(items: list[Item], i: int) -> str:

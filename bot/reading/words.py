@@ -7,13 +7,16 @@ COUNT_NAMES = {"NEUT": "neutrophils", "PLT": "platelets", "T_NEUTROPENIA": "neut
 NOW_KW = frozenset({"NOW", "RECOVERED"})
 # Words that put a figure in the past when they stand just before it ("was 1.2", "previously 60")
 # or just after it ("0.3 yesterday", "60 earlier").
-PAST_BEFORE = frozenset({"was", "were", "previously", "had", "last", "prior", "earlier", "originally", "from", "formerly"})
+PAST_BEFORE = frozenset({"was", "were", "previously", "previous", "had", "last", "prior", "earlier", "originally", "from", "formerly",
+                         "nadir", "yesterday", "yday"})
 PAST_AFTER = frozenset({"yesterday", "yday", "ystday", "yest", "ago", "before", "previously", "earlier", "last",
-                        "prior", "admission", "admitted", "clinic", "baseline", "previous"})
+                        "prior", "admission", "admitted", "clinic", "baseline", "previous", "monday", "tuesday",
+                        "wednesday", "thursday", "friday", "saturday", "sunday", "mon", "tue", "wed", "thu", "fri"})
 # A figure after these is a what-if, not a reading ("if plt drops below 30").
 HYPOTHETICAL = frozenset({"if", "whether", "unless", "suppose", "supposing", "hypothetically", "should"})
 # Between a name and its figure ("anc back to 0.7", "crcl is 35", "platelets on day 9 were 24").
-BRIDGE_KW = frozenset({"RECOVERED", "NOW", "DROP", "ON", "HELD", "HELD_WORD", "CLOCK", "DATE", "DATE_WORDS", "PLACE"})
+BRIDGE_KW = frozenset({"RECOVERED", "NOW", "DROP", "ON", "HELD", "HELD_WORD", "CLOCK", "DATE", "DATE_WORDS", "PLACE",
+                       "SUBSEQUENT", "FIRST_EPISODE"})
 BRIDGE_WORDS = 10
 
 
