@@ -15,7 +15,7 @@ SAVED_SOURCE = "External: Li et al., JNCCN 2019"
 SCORE_NAMES = {"impede_vte": "IMPEDE VTE", "saved": "SAVED"}
 
 # Enough statements to answer on a ward without the card becoming a page.
-PER_TOPIC = 8
+PER_TOPIC = 6
 
 def info_answer(facts: Facts, protocol: Protocol, *, flags: set[str], common: dict,
                 build: Callable[..., Answer]) -> Answer:
