@@ -221,11 +221,16 @@ class Parsed:
 
     text: str
     items: list[Item]
+    kinds: frozenset[str] = frozenset()  # item kinds and keyword types present, so readers can skip early
 
+    def has(self, *names: str) -> bool:
+        """Whether any of these item kinds or keyword types occurs."""
+        return not self.kinds.isdisjoint(names)
 
 
 def parse(text: str) -> Parsed:
     """Normalise and parse one message."""
     norm = normalise(text)
     lexer, table = _driver()
-    return Parsed(norm, table.parse(lexer.lex(norm)))
+    items = table.parse(lexer.lex(norm))
+    return Parsed(norm, items, frozenset({it.kind for it in items} | {it.type for it in items if it.kind == "kw"}))

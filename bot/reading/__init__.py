@@ -17,15 +17,19 @@ def read_facts(text: str, protocol: Protocol) -> Facts:
     """Read the facts from an already-redacted message."""
     msg = parse(text)
     items = msg.items
-    drop_hypotheticals(msg)
+    if msg.has("num"):
+        drop_hypotheticals(msg)
     context = read_context(msg)
     implausible: list[str] = []
     # Counts take their figures first, then doses, renal and patient values theirs.
-    readings, valueless, bad = read_counts(msg, protocol, held=context["held"], fallen=fallen_before(items))
+    fallen = fallen_before(items) if msg.has("T_NEUTROPENIA", "T_THROMBOCYTOPENIA", "FIRST_EPISODE", "SUBSEQUENT") else set()
+    readings, valueless, bad = read_counts(msg, protocol, held=context["held"], fallen=fallen)
     implausible += bad
     out: dict = {**context, **read_timing(msg, implausible)}
-    out.update(read_dose(msg, protocol, implausible))
-    out.update(read_renal(msg, implausible))
+    if msg.has("dose"):
+        out.update(read_dose(msg, protocol, implausible))
+    if msg.has("renal", "patient", "DIALYSIS", "NOT_DIALYSIS", "FEMALE", "MALE"):
+        out.update(read_renal(msg, implausible))
     out["readings"] = tuple(readings)
     out["other_counts"] = tuple(it.text for it in items if it.kind == "count" and it.type in ("WBC", "HB") and it.num)
     # Figures nothing claimed, and generic "counts" given a figure: which count they are is open.
@@ -39,6 +43,6 @@ def read_facts(text: str, protocol: Protocol) -> Facts:
             if readings or out.get("dose") or out.get("timing"):
                 valueless.append(COUNT_NAMES[it.type])
     out["count_names_without_value"] = tuple(dict.fromkeys(valueless))
-    out["vte_factors"] = vte_factors(items, out.get("age"), out.get("bmi"))
+    out["vte_factors"] = vte_factors(items, out.get("age"), out.get("bmi")) if "vte" in out["topics"] else {}
     out["implausible"] = tuple(implausible)
     return Facts(**out)
