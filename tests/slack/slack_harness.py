@@ -8,11 +8,12 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from fake_slack import SIGNING_SECRET, FakeSlack, signed_headers
+from fake_slack import BOT_TOKEN, SIGNING_SECRET, FakeSlack, signed_headers
 
 REPO = Path(__file__).resolve().parents[2]
 LISTENING = re.compile(r"http listening host=\S+ port=(\d+)")
@@ -124,6 +125,24 @@ class Wardbot:
         )
         headers.update(extra_headers or {})
         return http_request(self.port, "POST", path, body, headers)
+
+
+@contextmanager
+def serve_http(fake: FakeSlack, audit_db: Path, **settings: str) -> Iterator[Wardbot]:
+    """Run `wardbot serve --http` on a free loopback port against `fake`, with the audit store at `audit_db`."""
+    env = clean_env(
+        SLACK_BOT_TOKEN=BOT_TOKEN,
+        SLACK_SIGNING_SECRET=SIGNING_SECRET,
+        SLACK_API_URL=fake.api_url,
+        WARDBOT_AUDIT_DB=str(audit_db),
+        **settings,
+    )
+    process = WardbotProcess(["--http", "--host", "127.0.0.1", "--port", "0"], env)
+    try:
+        port = int(process.wait_for_line(LISTENING).group(1))
+        yield Wardbot(fake=fake, process=process, port=port, audit_db=audit_db)
+    finally:
+        process.stop()
 
 
 def http_request(port: int, method: str, path: str, body: bytes = b"", headers: Mapping[str, str] | None = None) -> tuple[int, bytes]:

@@ -11,26 +11,17 @@ import time
 
 import pytest
 
-from slack_harness import LISTENING, Wardbot, WardbotProcess, clean_env
-from fake_slack import BOT_TOKEN, BOT_USER_ID, JSON, SIGNING_SECRET, FakeSlack, event_body
+from slack_harness import serve_http
+from fake_slack import BOT_USER_ID, JSON, FakeSlack, event_body
 
 
 @pytest.fixture
 def server(tmp_path):
     fake = FakeSlack().start()
-    audit_db = tmp_path / "audit.sqlite3"
-    env = clean_env(
-        SLACK_BOT_TOKEN=BOT_TOKEN,
-        SLACK_SIGNING_SECRET=SIGNING_SECRET,
-        SLACK_API_URL=fake.api_url,
-        WARDBOT_AUDIT_DB=str(audit_db),
-    )
-    process = WardbotProcess(["--http", "--host", "127.0.0.1", "--port", "0"], env)
     try:
-        port = int(process.wait_for_line(LISTENING).group(1))
-        yield Wardbot(fake=fake, process=process, port=port, audit_db=audit_db)
+        with serve_http(fake, tmp_path / "audit.sqlite3") as running:
+            yield running
     finally:
-        process.stop()
         fake.stop()
 
 
