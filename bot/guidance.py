@@ -131,6 +131,10 @@ class _StatementIn(_TextIn):
     def _check_cite(cls, v: str) -> str:
         return _section(v)
 
+    def statement(self) -> Statement:
+        """The card statement this entry stands for."""
+        return Statement(text=self.text, cite=self.cite)
+
 
 class _ExternalIn(_TextIn):
     source: str
@@ -139,6 +143,10 @@ class _ExternalIn(_TextIn):
     @classmethod
     def _check_source(cls, v: str) -> str:
         return _text(v, "source")
+
+    def statement(self) -> Statement:
+        """The card statement this entry stands for, cited to its outside source."""
+        return Statement(text=self.text, cite=EXTERNAL_PREFIX + self.source)
 
 
 def _no_repeats(texts: list[str], where: str) -> None:
@@ -341,8 +349,8 @@ def _parse(text: str, origin: str) -> Guidance:
             key=key,
             title=t.title,
             citations=t.citations,
-            statements=tuple(Statement(text=s.text, cite=s.cite) for s in t.statements),
-            external=tuple(Statement(text=x.text, cite=EXTERNAL_PREFIX + x.source) for x in t.external),
+            statements=tuple(s.statement() for s in t.statements),
+            external=tuple(x.statement() for x in t.external),
         )
         for key in raw  # file order
         for t in [getattr(parsed.topics, key)]
@@ -352,7 +360,7 @@ def _parse(text: str, origin: str) -> Guidance:
             key=key,
             name=r.name,
             aliases=r.aliases,
-            statements=tuple(Statement(text=s.text, cite=s.cite) for s in r.statements),
+            statements=tuple(s.statement() for s in r.statements),
         )
         for key, r in parsed.trials_rows.items()
     }
