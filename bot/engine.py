@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from types import SimpleNamespace
 from typing import NamedTuple
 
@@ -63,7 +64,7 @@ def _answer(text: str, protocol: Protocol) -> Answer:
     renal = _renal(facts)
     scores = renal.scores
     if "crcl" in scores:
-        facts = facts.model_copy(update={"crcl": scores["crcl"]["ml_min"], "crcl_source": "calculated"})
+        facts = replace(facts, crcl=scores["crcl"]["ml_min"], crcl_source="calculated")
         warnings.append(Statement(
             text=f"CrCl {scores['crcl']['ml_min']:g} mL/min by Cockcroft-Gault, using {scores['crcl']['weight_used']} body weight"
                  + ("" if facts.height_cm else " (no height given)") + ".",
@@ -76,12 +77,17 @@ def _answer(text: str, protocol: Protocol) -> Answer:
         return _build(protocol, status="clarify", flags=flags | {"implausible_value"}, **common,
                       headline="Please check this value",
                       question=f"This value looks implausible: {what}. Please check it and send it again with its unit.")
+    if facts.unreadable:
+        # A named value with no figure the bot can read ("CrCl ?", "plt 1OO"): ask for it, as typed.
+        what = "; ".join(f'{u.name} "{u.typed}"' for u in facts.unreadable)
+        return _clarify(protocol, tuple(dict.fromkeys(u.missing for u in facts.unreadable)), flags, common,
+                        lead=f"I could not read the figure given for {what}.")
     scope = _scope_problem(facts)
     if scope:
         return _build(protocol, status="out_of_scope", flags=flags, **common,
                       headline="Outside what wardbot covers", question=scope)
     if any(d in SECTION_7_DRUGS for d in facts.other_drugs):
-        facts = facts.model_copy(update={"topics": tuple(dict.fromkeys((*facts.topics, "other_agents")))})
+        facts = replace(facts, topics=tuple(dict.fromkeys((*facts.topics, "other_agents"))))
     if (facts.readings or facts.counts_normal or facts.count_names_without_value or facts.unnamed_values
             or facts.other_counts or facts.crcl is not None or facts.creatinine is not None or facts.dialysis is True):
         return _dosing(facts, protocol, flags, renal, common)
@@ -110,7 +116,8 @@ def _scope_problem(facts: Facts) -> str | None:
     if not facts.other_drugs:
         return None
     # "What dose of zoledronic acid with a CrCl of 40?" asks about the other drug, not lenalidomide.
-    other_drug_dose = (facts.dosing_words or facts.other_drug_dosed) and not facts.lenalidomide_named
+    about_lenalidomide = facts.lenalidomide_named or facts.dose is not None
+    other_drug_dose = (facts.dosing_words or facts.other_drug_dosed) and not about_lenalidomide
     about_other = not facts.readings and not _lenalidomide_context(facts) and (
         facts.dosing_words or not (facts.topics or all(d in SECTION_7_DRUGS for d in facts.other_drugs)))
     if other_drug_dose or about_other:

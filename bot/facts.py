@@ -1,19 +1,16 @@
-"""The facts read from a message, normalised (x10^9/L, mL/min, mg), handed from parsing to the rules."""
+"""The facts read from a message, normalised (x10^9/L, mL/min, mg), handed from reading to the rules."""
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from typing import Literal
-
-from pydantic import BaseModel, ConfigDict
 
 CountName = Literal["neutrophils", "platelets"]
 Timing = Literal["day1", "mid_cycle"]
+BoundSide = Literal["below", "above", "approx"]
 
 
-class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-
-class Reading(_Frozen):
+@dataclass(frozen=True, slots=True)
+class Reading:
     """One blood count as read: the value in x10^9/L and how it was got."""
 
     count: CountName
@@ -22,15 +19,19 @@ class Reading(_Frozen):
     unit_assumed: bool = False
     converted: bool = False  # the typed figure was cells per microlitre
     implausible: bool = False
-    recovered: bool = False  # back up after a fall (a recovery word, or an earlier lower value)
+    # Back up after a fall (a recovery word, or an earlier lower value). None: lenalidomide is
+    # held but the message does not say which count fell, so this one may have.
+    recovered: bool | None = False
     earlier: tuple[float, ...] = ()
-    bound: Literal["below", "above", "approx"] | None = None  # "below 0.5": the value is a bound, not a figure
+    bound: BoundSide | None = None  # "below 0.5": the value is a bound, not a figure
     ambiguous: bool = False  # the words leave open where the count is now
     ambiguity: str | None = None  # what is open, in words, for the question asked
     normal: bool = False  # "platelets fine": reported normal, no figure
+    grade: str | None = None  # the CTCAE grade as typed ("grade 4"), when one was given
 
 
-class DoseRead(_Frozen):
+@dataclass(frozen=True, slots=True)
+class DoseRead:
     """The current lenalidomide dose as typed; `days` is None when no schedule was given."""
 
     mg: float
@@ -39,24 +40,43 @@ class DoseRead(_Frozen):
     non_daily: bool = False  # "alternate days", "mon/wed/fri": on no step of the ladder
 
 
-class Facts(_Frozen):
+@dataclass(frozen=True, slots=True)
+class SetAside:
+    """A figure read as something other than a fact the rules use, shown on the card as such."""
+
+    typed: str
+    as_: str
+
+
+@dataclass(frozen=True, slots=True)
+class Unreadable:
+    """A named value whose figure cannot be read ("CrCl ?", "plt 1OO"): it is asked for."""
+
+    name: str  # what was named, in words
+    typed: str  # the figure as typed
+    missing: str  # the contract's `missing` name for it
+
+
+@dataclass(frozen=True, slots=True)
+class Facts:
     """Everything the rules may use; absent facts are None or empty, never guessed."""
 
     readings: tuple[Reading, ...] = ()
     count_names_without_value: tuple[str, ...] = ()  # "neutropenic", "low counts", "plt" with no figure
-    unnamed_values: tuple[str, ...] = ()  # a figure with no count name ("count 0.4")
+    unnamed_values: tuple[str, ...] = ()  # a figure that could be a count, with nothing saying which
     other_counts: tuple[str, ...] = ()  # counts Table 2 does not use (WBC, Hb)
     counts_normal: bool = False  # "counts fine": no figures, but no count below its threshold
     cycle: int | None = None
     cycle_day: int | None = None
     timing: Timing | None = None
+    days_post_transplant: int | None = None
     dose: DoseRead | None = None
     doses_seen: int = 0
     other_drug_dosed: bool = False  # a dose written against another drug ("pomalidomide 4mg")
     episode: Literal["first", "subsequent"] | None = None
     crcl: float | None = None
     crcl_source: Literal["stated", "egfr", "calculated"] | None = None
-    crcl_bound: Literal["below", "above", "approx"] | None = None  # "CrCl <30": crcl is a bound, not a figure
+    crcl_bound: BoundSide | None = None  # "CrCl <30": crcl is a bound, not a figure
     renal_unsettled: bool = False  # several renal figures and the words leave open which holds now
     dialysis: bool | None = None
     creatinine: float | None = None
@@ -76,8 +96,12 @@ class Facts(_Frozen):
     other_drugs: tuple[str, ...] = ()
     not_maintenance: bool = False
     transfused: bool = False  # a platelet transfusion was mentioned
-    held: bool = False  # lenalidomide has been held ("after being held", "when to restart")
+    held: bool = False  # lenalidomide is held now ("after being held", "when to restart")
+    restarted: bool = False  # lenalidomide was given again after a hold: the fall is over
+    fever: bool = False  # a fever or a febrile temperature was mentioned
     renal_mentioned: bool = False  # "renal impairment", "CKD": renal function matters but no figure may be given
     acute_kidney_injury: bool = False  # an AKI: a CrCl from before it may no longer hold
-    vte_factors: dict[str, object] = {}
+    vte_factors: dict[str, object] = field(default_factory=dict)
     implausible: tuple[str, ...] = ()  # what was implausible, in words
+    unreadable: tuple[Unreadable, ...] = ()  # named values with no readable figure
+    set_aside: tuple[SetAside, ...] = ()  # figures read as not clinical for this decision

@@ -82,6 +82,9 @@ class CountRule(_Model):
     plausible: tuple[float, float]
     per_microlitre: tuple[float, float]
     cite: str
+    # CTCAE grade -> [lowest, highest) value in x10^9/L; "lln": up to the lower limit of normal.
+    grades: dict[str, tuple[float, float | Literal["lln"]]] = {}
+    grades_cite: str = ""
 
 
 class Cycle(_Model):
@@ -146,6 +149,9 @@ class Protocol(_Model):
     gcsf: Note
     renal: tuple[RenalBand, ...]
     renal_caution: Note
+    # Values read from a message outside these ranges are asked about, never answered.
+    plausible: dict[Literal["crcl", "creatinine_umol_l", "creatinine_mg_dl", "age", "weight_kg", "height_cm", "bmi"],
+                    tuple[float, float]]
     @cached_property
     def _statements(self) -> dict[str, Statement]:
         # Rule wording is fixed per protocol: format it once, not per message.

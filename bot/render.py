@@ -47,6 +47,9 @@ def _num(v: float) -> str:
     return f"{v:g}"
 
 
+_SIDE = {"below": "below ", "above": "at least ", "approx": "about "}
+
+
 def read_as(f: Facts) -> str:
     """The normalised facts in one line, so a misreading is visible."""
     parts: list[str] = []
@@ -54,14 +57,22 @@ def read_as(f: Facts) -> str:
         if r.ambiguous and "/" in r.typed:
             parts.append(f"{r.count} {r.typed} (which is current is unclear)")
             continue
-        text = f"{r.count} {_num(r.value)} x10^9/L"
+        if r.grade and r.ambiguous:
+            parts.append(f"{r.count} as {r.grade} (no figure)")
+            continue
+        text = f"{r.count} {_SIDE.get(r.bound or '', '')}{_num(r.value)} x10^9/L"
+        if r.grade:
+            text += f" (from \"{r.grade}\", CTCAE)"
         if r.earlier:
             text += f" (earlier {', '.join(_num(v) for v in r.earlier)})"
         if r.converted or r.unit_assumed:
             text += f" (from \"{r.typed}\", unit assumed)" if r.unit_assumed else f" (from \"{r.typed}\" per microlitre)"
         if r.recovered:
             text += ", recovered after a fall"
+        elif r.recovered is None:
+            text += ", may be the count that fell (not said)"
         parts.append(text)
+    parts += [f"{u.name} \"{u.typed}\" (could not be read)" for u in f.unreadable]
     if f.counts_normal and not f.readings:
         parts.append("counts reported normal (no figures)")
     parts += [f"{n.lower()} with no value" for n in f.count_names_without_value if n != "COUNT_GENERIC"]
@@ -102,8 +113,12 @@ def read_as(f: Facts) -> str:
         parts.append("on dialysis" if f.dialysis else "not on dialysis")
     if f.vte_factors and "vte" in f.topics:
         parts.append("VTE factors: " + ", ".join(_factor(k, v) for k, v in f.vte_factors.items()))
+    if f.days_post_transplant is not None:
+        parts.append(f"day +{f.days_post_transplant} after the transplant")
     if f.topics:
         parts.append("topics: " + ", ".join(f.topics))
+    if f.set_aside:
+        parts.append("set aside: " + ", ".join(f"{a.typed} ({a.as_})" for a in f.set_aside))
     return ", ".join(parts) if parts else "nothing clinical recognised"
 
 
@@ -134,11 +149,15 @@ def understood(f: Facts) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for r in f.readings:
         out[r.count] = r.value
+        if r.bound:
+            out[f"{r.count}_bound"] = r.bound
+        if r.grade:
+            out[f"{r.count}_grade"] = r.grade
         if r.recovered:
             out.setdefault("recovered", []).append(r.count)
         if r.earlier:
             out[f"{r.count}_earlier"] = list(r.earlier)
-    for key in ("cycle", "cycle_day", "timing", "episode", "crcl", "crcl_source", "dialysis", "creatinine",
+    for key in ("cycle", "cycle_day", "timing", "days_post_transplant", "episode", "crcl", "crcl_source", "crcl_bound", "dialysis", "creatinine",
                 "creatinine_unit", "age", "sex", "weight_kg", "height_cm", "bmi", "trial"):
         value = getattr(f, key)
         if value is not None:
@@ -154,6 +173,10 @@ def understood(f: Facts) -> dict[str, Any]:
         out["values_without_count"] = list(f.unnamed_values)
     if f.other_drugs:
         out["other_drugs"] = list(f.other_drugs)
+    if f.unreadable:
+        out["unreadable"] = [{"name": u.name, "typed": u.typed} for u in f.unreadable]
+    if f.set_aside:
+        out["set_aside"] = [{"typed": a.typed, "as": a.as_} for a in f.set_aside]
     return out
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from bot.facts import Facts
-from bot.parse import normalise
+from bot.parsing import normalise
 from bot.reading import read_facts
 from bot.protocol import default_protocol
 

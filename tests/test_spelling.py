@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.parse import speller
+from bot.parsing import speller
 
 
 @pytest.mark.parametrize("typed,meant", [

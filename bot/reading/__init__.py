@@ -1,48 +1,71 @@
-"""Message -> Facts: the parsed items read into counts, dose, timing, renal function and context."""
+"""Message -> Facts: the parsed items read into counts, dose, timing, renal function and context.
+
+The readers run in one fixed order, here, and each is handed the figures already claimed:
+what-ifs first (so no reader takes a bound in "if plt drops below 30"), then counts, dose,
+renal and patient values; the last pass lists every figure nobody claimed, to be asked
+about or set aside. Every figure in a message ends with exactly one meaning.
+"""
 from __future__ import annotations
 
 from ..facts import Facts
-from ..parse import parse
+from ..parsing import Parsed, parse
 from ..protocol import Protocol
-from .context import fallen_before, read_context, read_timing, vte_factors
+from .aside import leftovers
+from .context import read_context, vte_factors
 from .counts import read_counts
 from .dose import read_dose
+from .history import read_history
 from .renal import read_renal
-from .words import COUNT_NAMES, drop_hypotheticals
+from .timing import read_timing
+from .words import COUNT_NAMES, merged, what_ifs
 
-__all__ = ["read_facts"]
+__all__ = ["read_facts", "read_parsed"]
 
 
 def read_facts(text: str, protocol: Protocol) -> Facts:
     """Read the facts from an already-redacted message."""
-    msg = parse(text)
-    items = msg.items
-    if msg.has("num"):
-        drop_hypotheticals(msg)
+    return read_parsed(parse(text), protocol)
+
+
+def read_parsed(msg: Parsed, protocol: Protocol) -> Facts:
+    """The facts of a parsed message."""
+    claims = what_ifs(msg)
+    history = read_history(msg)
+    counts = read_counts(msg, protocol, history, claims)
+    claims = merged(claims, counts.claims)
+    timing = read_timing(msg, protocol.cycle.days)
+    claims = merged(claims, timing.claims)
+    dose = read_dose(msg, protocol, claims)
+    claims = merged(claims, dose.claims)
+    renal = read_renal(msg, protocol, claims)
+    claims = merged(claims, renal.claims)
+    left = leftovers(msg, claims, protocol)
+
     context = read_context(msg)
-    implausible: list[str] = []
-    # Counts take their figures first, then doses, renal and patient values theirs.
-    fallen = fallen_before(items) if msg.has("T_NEUTROPENIA", "T_THROMBOCYTOPENIA", "FIRST_EPISODE", "SUBSEQUENT") else set()
-    readings, valueless, bad = read_counts(msg, protocol, held=context["held"], fallen=fallen)
-    implausible += bad
-    out: dict = {**context, **read_timing(msg, implausible)}
-    if msg.has("dose"):
-        out.update(read_dose(msg, protocol, implausible))
-    if msg.has("renal", "patient", "DIALYSIS", "NOT_DIALYSIS", "FEMALE", "MALE"):
-        out.update(read_renal(msg, implausible))
-    out["readings"] = tuple(readings)
-    out["other_counts"] = tuple(it.text for it in items if it.kind == "count" and it.type in ("WBC", "HB") and it.num)
-    # Figures nothing claimed, and generic "counts" given a figure: which count they are is open.
-    unnamed = [it.num.typed for it in items if it.kind == "num" and not it.used]
-    unnamed += [it.num.typed for it in items if it.kind == "count" and it.type == "COUNT_GENERIC" and it.num]
-    out["unnamed_values"] = tuple(unnamed)
-    # A count word ("neutropenic", "low platelets") with no figure of that count given.
-    read = {r.count for r in readings}
-    for it in items:
-        if it.kind == "kw" and it.type in ("T_NEUTROPENIA", "T_THROMBOCYTOPENIA") and COUNT_NAMES[it.type] not in read:
-            if readings or out.get("dose") or out.get("timing"):
-                valueless.append(COUNT_NAMES[it.type])
-    out["count_names_without_value"] = tuple(dict.fromkeys(valueless))
-    out["vte_factors"] = vte_factors(items, out.get("age"), out.get("bmi")) if "vte" in out["topics"] else {}
-    out["implausible"] = tuple(implausible)
-    return Facts(**out)
+    read = {r.count for r in counts.readings} | {u.name for u in counts.unreadable}
+    valueless = list(counts.valueless)
+    if counts.readings or dose.dose or timing.timing:
+        # A count word ("neutropenic", "low platelets") with no figure of that count given.
+        valueless += [COUNT_NAMES[t] for t in ("T_NEUTROPENIA", "T_THROMBOCYTOPENIA")
+                      if t in msg.types and COUNT_NAMES[t] not in read and _standalone(msg, t)]
+    facts = dict(
+        context, **renal.fields,
+        readings=counts.readings,
+        count_names_without_value=tuple(dict.fromkeys(valueless)),
+        unnamed_values=counts.unnamed + left.unexplained,
+        other_counts=counts.other_counts,
+        cycle=timing.cycle, cycle_day=timing.cycle_day, timing=timing.timing,
+        days_post_transplant=timing.days_post_transplant,
+        dose=dose.dose, doses_seen=dose.doses_seen, other_drug_dosed=dose.other_drug_dosed,
+        episode=history.episode, held=history.held, restarted=history.restarted,
+        implausible=counts.implausible + timing.implausible + dose.implausible + renal.implausible,
+        unreadable=counts.unreadable + dose.unreadable + renal.unreadable,
+        set_aside=left.set_aside,
+    )
+    facts["vte_factors"] = vte_factors(msg, facts.get("age"), facts.get("bmi")) if "vte" in facts["topics"] else {}
+    return Facts(**facts)
+
+
+def _standalone(msg: Parsed, token_type: str) -> bool:
+    # "neutropenic" as a word of its own; inside a grade it is the grade's count.
+    return any(it.type == token_type for it in msg.items)

@@ -1,7 +1,51 @@
-"""Token types and words the readers share, and the walk from a name to its figure."""
+"""What the readers share: token types and words, claims on figures, and the walk from a name to its figure.
+
+Design rules:
+- A reader claims the figures it reads and returns the claims; it never marks an item.
+  A later reader is handed the figures already taken and leaves them alone, so the order
+  the readers run in is written where they are called (bot/reading/__init__.py), once.
+"""
 from __future__ import annotations
 
-from ..parse import Item, Parsed
+import re
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass
+from enum import Enum
+
+from ..parsing import Item, Kind, Parsed
+
+
+class Role(str, Enum):
+    """What a claimed figure is."""
+
+    COUNT = "count"  # a blood count's figure, now or earlier
+    DOSE = "dose"  # a lenalidomide dose
+    RENAL = "renal"  # CrCl, eGFR or creatinine
+    PATIENT = "patient"  # age, weight, height
+    ASIDE = "aside"  # set aside: not a fact these rules use
+    WHAT_IF = "what_if"  # a bound in a what-if ("if plt drops below 30")
+
+
+@dataclass(frozen=True, slots=True)
+class Claim:
+    """A reader's reading of one figure."""
+
+    role: Role
+    label: str = ""  # for set-aside figures, how the card names them ("aciclovir dose")
+
+
+Claims = Mapping[int, Claim]
+
+
+def merged(*parts: Claims) -> dict[int, Claim]:
+    """The union of several readers' claims; two readers never claim one figure."""
+    out: dict[int, Claim] = {}
+    for part in parts:
+        for i, claim in part.items():
+            assert i not in out, f"figure {i} claimed twice: {out[i]} and {claim}"
+            out[i] = claim
+    return out
+
 
 COUNT_NAMES = {"NEUT": "neutrophils", "PLT": "platelets", "T_NEUTROPENIA": "neutrophils", "T_THROMBOCYTOPENIA": "platelets"}
 NOW_KW = frozenset({"NOW", "RECOVERED"})
@@ -18,54 +62,96 @@ HYPOTHETICAL = frozenset({"if", "whether", "unless", "suppose", "supposing", "hy
 BRIDGE_KW = frozenset({"RECOVERED", "NOW", "DROP", "ON", "HELD", "HELD_WORD", "CLOCK", "DATE", "DATE_WORDS", "PLACE",
                        "SUBSEQUENT", "FIRST_EPISODE"})
 BRIDGE_WORDS = 10
+_BREAK = re.compile(r"[,;:()\[\].!?&]")
 
 
 def name_of(it: Item) -> str | None:
     """The Table 2 count an item names, if any."""
-    if it.kind in ("count", "kw") and it.type in COUNT_NAMES:
+    if it.kind in (Kind.COUNT, Kind.KEYWORD) and it.type in COUNT_NAMES:
         return COUNT_NAMES[it.type]
     return None
 
 
-def is_word(it: Item, words: frozenset[str]) -> bool:
+def is_word(it: Item, words: Collection[str]) -> bool:
     """Whether the item is a plain word from `words`."""
-    return it.kind == "skip" and it.text in words
+    return it.kind is Kind.WORD and it.text in words
 
 
-def next_value(items: list[Item], i: int) -> int | None:
+def is_kw(it: Item, *types: str) -> bool:
+    """Whether the item is a keyword of one of these types."""
+    return it.kind is Kind.KEYWORD and it.type in types
+
+
+def free(items: tuple[Item, ...], j: int, taken: Claims) -> bool:
+    """Whether item j is a figure on its own that no reader has claimed."""
+    return items[j].kind is Kind.FIGURE and j not in taken
+
+
+def _passable(items: tuple[Item, ...], j: int, taken: Claims) -> bool:
+    # A plain word, or a what-if figure, which reads like words between a name and its figure.
+    it = items[j]
+    return (it.kind is Kind.WORD and it.type == "WORD") or (j in taken and taken[j].role is Role.WHAT_IF)
+
+
+def _punctuation(it: Item) -> bool:
+    # "neut was low, now 0.9": a comma does not part a name from its figure (the readers'
+    # marks and `broken` decide what the comma changes).
+    return it.kind is Kind.SEP
+
+
+def broken(msg: Parsed, a: int, b: int) -> bool:
+    """Whether a clause break separates items a and b (a < b)."""
+    return any(msg.items[k].kind is Kind.SEP for k in range(a + 1, b)) or bool(
+        _BREAK.search(msg.text[msg.items[a].end : msg.items[b].start]))
+
+
+def clause(items: tuple[Item, ...], i: int) -> range:
+    """The indices of the clause (between clause breaks) that item i stands in."""
+    lo = i
+    while lo > 0 and items[lo - 1].kind is not Kind.SEP:
+        lo -= 1
+    hi = i
+    while hi + 1 < len(items) and items[hi + 1].kind is not Kind.SEP:
+        hi += 1
+    return range(lo, hi + 1)
+
+
+def next_value(items: tuple[Item, ...], i: int, taken: Claims) -> int | None:
     """Index of the free figure the name at i refers to, over a few bridging words."""
     words = 0
     for j in range(i + 1, min(len(items), i + 1 + BRIDGE_WORDS + 3)):
         it = items[j]
-        if it.kind == "num" and not it.used:
+        if free(items, j, taken):
             return j
-        if it.kind == "skip" and it.type == "WORD" and words < BRIDGE_WORDS:
+        if _punctuation(it):
+            continue
+        if _passable(items, j, taken) and words < BRIDGE_WORDS:
             words += 1
             continue
-        if (it.kind == "kw" and it.type in BRIDGE_KW) or it.kind == "timing":
+        if (it.kind is Kind.KEYWORD and it.type in BRIDGE_KW) or it.kind is Kind.TIMING:
             continue
         return None
     return None
 
 
-def prev_value(items: list[Item], i: int) -> int | None:
+def prev_value(items: tuple[Item, ...], i: int, taken: Claims) -> int | None:
     """Index of a free figure written before its name ("0.45 for the neutrophils", "25 platelets")."""
     for j in range(i - 1, max(-1, i - 5), -1):
-        it = items[j]
-        if it.kind == "num" and not it.used:
+        if free(items, j, taken):
             return j
-        if not (it.kind == "skip" and it.type == "WORD"):
+        if not (_passable(items, j, taken) or _punctuation(items[j])):
             return None
     return None
 
 
-def drop_hypotheticals(msg: Parsed) -> None:
-    """Mark bounds in a what-if ("if plt drops below 30, ...") as used, so nothing reads them.
+def what_ifs(msg: Parsed) -> dict[int, Claim]:
+    """Bounds in a what-if ("if plt drops below 30, ...") are no reading: claimed so nothing reads them.
 
     A plain figure after "if" ("if neut is 0.3, what dose?") is still a scenario to answer.
     """
     items = msg.items
-    for j, it in enumerate(items):
-        if it.kind == "num" and it.num.bound and any(is_word(items[k], HYPOTHETICAL) for k in range(max(0, j - 4), j)):
-            # Left in place as a word, so a name can still reach its real figure past it.
-            items[j] = Item("skip", "WORD", it.text, start=it.start, end=it.end)
+    return {
+        j: Claim(Role.WHAT_IF, "a what-if")
+        for j, it in enumerate(items)
+        if it.kind is Kind.FIGURE and it.num.bound and any(is_word(items[k], HYPOTHETICAL) for k in range(max(0, j - 4), j))
+    }

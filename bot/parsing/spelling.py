@@ -1,4 +1,12 @@
-"""Near-miss correction of key words, with the vocabulary taken from the grammar itself."""
+"""Near-miss correction of key words, with the vocabulary taken from the grammar itself.
+
+Design rules:
+- Only slips towards the grammar's own words are corrected, and the first letter must
+  match: typing slips rarely hit it, and real words ("creating", "neutral") stay themselves.
+- Cost is bounded by word length: a word no vocabulary word is within reach of (longer or
+  shorter than every word by more than the edits allowed) is skipped before any work, and
+  candidates are looked up in an index of one first letter, built when first needed.
+"""
 from __future__ import annotations
 
 import re
@@ -6,10 +14,12 @@ from functools import lru_cache
 
 _WORD = re.compile(r"[a-z]{4,}")
 # Literal letter runs inside the grammar's terminal patterns are its vocabulary.
-_TERMINAL_LINE = re.compile(r"^[A-Z_0-9]+(\.\d+)?:\s*/(.*)/\s*$", re.M)
+_TERMINAL_LINE = re.compile(r"^([A-Z_0-9]+)(?:\.\d+)?:\s*/(.*)/\s*$", re.M)
 _VOCAB_LINE = re.compile(r"^//\s*vocabulary:(.*)$", re.M)
 _VOCAB_SHORT_LINE = re.compile(r"^//\s*vocabulary-short:(.*)$", re.M)
+_EXCLUDE_LINE = re.compile(r"^//\s*spelling-exclude:(.*)$", re.M)
 _RUN = re.compile(r"(?<![\\a-z])[a-z]{6,}(?![a-z?*+{(])")
+_MAX_EDITS = 2
 
 
 def _deletes(word: str, depth: int) -> set[str]:
@@ -44,7 +54,7 @@ def _is_swap(a: str, b: str) -> bool:
 
 def max_distance(word: str) -> int:
     """Edits allowed: one for words of up to 7 letters, two from 8 letters on."""
-    return 2 if len(word) >= 8 else 1
+    return _MAX_EDITS if len(word) >= 8 else 1
 
 
 class Speller:
@@ -53,42 +63,62 @@ class Speller:
     def __init__(self, vocabulary: set[str], short: set[str] = frozenset()):
         self.vocabulary = frozenset(vocabulary) | frozenset(short)
         self.short = frozenset(short)  # the only targets for five-letter words
-        index: dict[str, set[str]] = {}
-        for word in self.vocabulary:
-            for key in _deletes(word, max_distance(word)) | {word}:
-                index.setdefault(key, set()).add(word)
-        self._index = index
+        lengths = {len(w) for w in self.vocabulary}
+        # Word lengths some vocabulary word is within reach of.
+        self._reachable = frozenset(n + d for n in lengths for d in range(-_MAX_EDITS, _MAX_EDITS + 1))
+        self._by_letter: dict[str, dict[str, set[str]]] = {}
         self.correct_word = lru_cache(maxsize=4096)(self._correct_word)
 
     @classmethod
     def from_grammar(cls, grammar: str) -> "Speller":
         """Build from the letter runs of the grammar's terminal patterns."""
+        excluded = {name for m in _EXCLUDE_LINE.finditer(grammar) for name in m.group(1).split()}
         words: set[str] = set()
         for m in _TERMINAL_LINE.finditer(grammar):
-            words.update(_RUN.findall(m.group(2)))
+            if m.group(1) not in excluded:
+                words.update(_RUN.findall(m.group(2)))
         for m in _VOCAB_LINE.finditer(grammar):
             words.update(w for w in m.group(1).split() if len(w) >= 6)
         short = {w for m in _VOCAB_SHORT_LINE.finditer(grammar) for w in m.group(1).split()}
         return cls(words, short)
 
+    def _index(self, letter: str) -> dict[str, set[str]]:
+        index = self._by_letter.get(letter)
+        if index is None:
+            index = {}
+            for word in self.vocabulary:
+                if word[0] == letter:
+                    for key in _deletes(word, max_distance(word)) | {word}:
+                        index.setdefault(key, set()).add(word)
+            self._by_letter[letter] = index
+        return index
+
     def _correct_word(self, word: str) -> str:
-        if word in self.vocabulary:
+        if word in self.vocabulary or len(word) not in self._reachable:
             return word
         limit = max_distance(word)
+        index = self._index(word[0])
         candidates: set[str] = set()
         for key in _deletes(word, limit) | {word}:
-            candidates |= self._index.get(key, set())
+            candidates |= index.get(key, set())
         if len(word) < 6:
             # Short words: only a swap of two adjacent letters, and only towards the short list.
             return next((c for c in sorted(candidates & self.short) if _is_swap(word, c)), word)
-        # Typing slips rarely hit the first letter; requiring it keeps real words
-        # ("creating", "neutral") from being turned into key words.
         best = sorted(
             (d, abs(len(c) - len(word)), c)
             for c in candidates
-            if c[0] == word[0] and (d := _osa(word, c)) <= min(limit, max_distance(c))
+            if (d := _osa(word, c)) <= min(limit, max_distance(c))
         )
         return best[0][2] if best else word
+
+    def edits(self, text: str) -> list[tuple[int, int, str]]:
+        """(start, end, replacement) for each misspelt key word in text."""
+        out = []
+        for m in _WORD.finditer(text):
+            fixed = self.correct_word(m.group())
+            if fixed != m.group():
+                out.append((m.start(), m.end(), fixed))
+        return out
 
     def correct(self, text: str) -> str:
         """The text with each misspelt key word replaced."""

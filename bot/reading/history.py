@@ -1,0 +1,85 @@
+"""Falls, holds and restarts: which count the history words are about, and whether the drug is held now.
+
+Design rules:
+- A fall or recovery word belongs to the count it names, or to the count its clause is
+  about; never to every count in the message. Where nothing ties it to a count, the
+  counts reader decides which count it can be (the only one named, the one low now) or
+  leaves that open for the rules to ask about.
+- A restart already made ("already restarted at 5mg", "restarted last cycle") ends the
+  episode: the counts now are plain readings, not recoveries.
+- A hold now ("held since Monday", "when can we restart?") makes a count that fell, and is
+  back at or above its threshold, a recovery. A hold for another reason ("held for surgery")
+  says nothing about a fall.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..parsing import Item, Kind, Parsed
+from .words import COUNT_NAMES, clause, is_kw, is_word, name_of
+
+# "was neutropenic", "neutropenic last week", "had a thrombocytopenic episode": a fall before now.
+_PAST_NEAR = frozenset({"was", "were", "had", "recent", "recently", "previous", "previously", "prior",
+                        "last", "before", "earlier", "episode", "ago"})
+# "on 5 mg after a neutropenia episode": the episode is over and the dose may already have changed.
+_OVER = frozenset({"after", "post", "since", "following"})
+_OTHER_REASONS = frozenset({"surgery", "operation", "procedure", "holiday", "biopsy", "dental", "admission", "scan"})
+_EVENT_WORDS = ("drop", "fall", "dip", "episode", "interruption")
+_HOLDS = ("HELD", "HELD_WORD")
+
+
+@dataclass(frozen=True, slots=True)
+class History:
+    """What the message says about earlier falls and the drug's state now."""
+
+    episode: str | None  # "first", "subsequent" or None (not said, or said both ways)
+    held: bool  # lenalidomide is held now, for the counts
+    restarted: bool  # lenalidomide was given again after a hold
+    fallen: frozenset[str]  # counts said by name to have fallen before now
+    over: frozenset[str]  # counts whose fall is said to be over, without saying whether the drug was restarted
+    unnamed_fall: bool  # a fall is mentioned without saying which count fell
+
+
+def _is_hold(it: Item) -> bool:
+    return is_kw(it, *_HOLDS) or (is_kw(it, "SUBSEQUENT") and "interruption" in it.text)
+
+
+def _other_reason(items: tuple[Item, ...]) -> bool:
+    return any(is_word(it, _OTHER_REASONS) or is_kw(it, "T_INFECTION", "SURGERY") for it in items)
+
+
+def read_history(msg: Parsed) -> History:
+    """The episode, holds and restarts, and which counts the message says fell before."""
+    items = msg.items
+    types = msg.types
+    first, later = "FIRST_EPISODE" in types, "SUBSEQUENT" in types
+    episode = None if first and later else "first" if first else "subsequent" if later else None
+    holds = [i for i, it in enumerate(items) if _is_hold(it)]
+    restarts = [i for i, it in enumerate(items) if is_kw(it, "RESTARTED")]
+    held = bool(holds) and not _other_reason(items) and (not restarts or holds[-1] > restarts[-1])
+    fallen: set[str] = set()
+    over: set[str] = set()
+    unnamed = False
+    for i, it in enumerate(items):
+        if is_kw(it, "FIRST_EPISODE", "SUBSEQUENT") and any(w in it.text for w in _EVENT_WORDS):
+            # "after the 2nd drop": a fall happened; of the count named beside it, if any.
+            named = {name_of(items[k]) for k in clause(items, i)} - {None}
+            if named:
+                fallen |= named
+            else:
+                unnamed = True
+        for kind, name in _cytopenia_words(it):
+            before, after = items[max(0, i - 3) : i], items[i + 1 : i + 3]
+            if any(is_word(x, _OVER) for x in before):
+                over.add(name)  # over, but held or already restarted is not said
+            elif any(is_word(x, _PAST_NEAR) for x in before + after):
+                fallen.add(name)
+    return History(episode, held, bool(restarts), frozenset(fallen), frozenset(over), unnamed)
+
+
+def _cytopenia_words(it: Item):
+    # "neutropenia" on its own, or inside a grade ("grade 4 neutropenia last cycle").
+    if it.kind is Kind.KEYWORD and it.type in ("T_NEUTROPENIA", "T_THROMBOCYTOPENIA"):
+        yield it.type, COUNT_NAMES[it.type]
+    elif it.kind is Kind.GRADE and it.extra in COUNT_NAMES:
+        yield it.extra, COUNT_NAMES[it.extra]

@@ -1,0 +1,76 @@
+"""Timing in the cycle: cycle and day, or day 1 / mid-cycle in words; and time since the transplant."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ..parsing import Kind, Parsed, numbers_in
+from .words import PAST_AFTER, Claim, Role, is_kw, is_word
+
+_WAS_DAY = frozenset({"was", "were", "previous", "previously", "prior"})
+_CLAUSE = re.compile(r"[,;.()]")
+_DAYS_PER = {"d": 1, "day": 1, "days": 1, "week": 7, "weeks": 7, "wk": 7, "wks": 7}
+_POST_UNIT = re.compile(r"(\d+)\s*(days?|d|weeks?|wks?)\b|d(?:ay)?\s*\+?\s*(\d+)")
+
+
+@dataclass(frozen=True, slots=True)
+class TimingRead:
+    """Cycle, day and timing, days since the transplant, what was implausible, and days set aside."""
+
+    cycle: int | None
+    cycle_day: int | None
+    timing: str | None
+    days_post_transplant: int | None
+    implausible: tuple[str, ...]
+    claims: dict[int, Claim]
+
+
+def read_timing(msg: Parsed, cycle_days: int) -> TimingRead:
+    """Cycle and day, and day 1 or mid-cycle; an explicit day wins over a phrase."""
+    items = msg.items
+    day = cycle = phrase = post = None
+    claims: dict[int, Claim] = {}
+    for i, it in enumerate(items):
+        if is_kw(it, "POST_TRANSPLANT") and post is None:
+            post = _days_post(it.text)
+        if it.kind is not Kind.TIMING:
+            continue
+        new_clause = i > 0 and (items[i - 1].kind is Kind.SEP or bool(_CLAUSE.search(msg.text[items[i - 1].end : it.start])))
+        if any(is_word(x, PAST_AFTER) for x in items[i + 1 : i + 3]) or (
+                not new_clause and any(is_word(x, _WAS_DAY) for x in items[max(0, i - 3) : i])):
+            if any(c.isdigit() for c in it.text):
+                claims[i] = Claim(Role.ASIDE, "an earlier day")
+            continue  # "was 20 on d12 last cycle": that day is not today's
+        nums = numbers_in(it.text)
+        if it.type == "CYCLE_DAY":
+            cycle, d = nums[0], nums[1]
+            day = d if day is None else day
+        elif it.type == "DAY_N":
+            day = nums[0] if day is None and nums else day
+        elif it.type == "CYCLE_N":
+            cycle = nums[0] if cycle is None and nums else cycle
+        elif it.type == "DAY1_PHRASE":
+            phrase = phrase or "day1"
+            if nums and cycle is None:
+                cycle = nums[0]
+        elif it.type == "MID_CYCLE":
+            phrase = "mid_cycle" if phrase is None else phrase
+            if nums and cycle is None and "week" not in it.text:
+                cycle = nums[0]
+        elif it.type == "NEXT_CYCLE":
+            phrase = phrase or "day1"
+    implausible = ()
+    if day is not None and not 1 <= day <= cycle_days:
+        implausible = (f"day {day} of a {cycle_days}-day cycle",)
+        day = None
+    timing = ("day1" if day == 1 else "mid_cycle") if day is not None else phrase
+    return TimingRead(cycle, day, timing, post, implausible, claims)
+
+
+def _days_post(text: str) -> int | None:
+    m = _POST_UNIT.search(text)
+    if m is None:
+        return None
+    if m.group(3):
+        return int(m.group(3))
+    return int(m.group(1)) * _DAYS_PER.get(m.group(2), 1)
