@@ -17,6 +17,8 @@ from .rules.decide import decide
 from .rules.renal import outcome as renal_outcome
 
 MAX_CHARS = 2000
+# Facts the rules vary that the contract names otherwise: which count fell is part of the episode.
+CONTRACT_MISSING = {"which_fell": "episode"}
 # Control characters other than tab and newlines, and the replacement character left by bad UTF-8.
 _SLACK_MARKUP = re.compile(r"<[@#!][^>]*>")
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffd]")
@@ -278,7 +280,8 @@ def _build(protocol: Protocol, *, status: str, headline: str | None = None, ques
     )
     fields = dict(
         status=status, action=action, dose=dose, flags=tuple(sorted(set(flags))), topics=tuple(topics),
-        citations=tuple(citations), missing=tuple(missing), understood=understood_ or {},
+        citations=tuple(citations), missing=tuple(dict.fromkeys(CONTRACT_MISSING.get(m, m) for m in missing)),
+        understood=understood_ or {},
         protocol=protocol.ref, scores=scores or {}, detail=detail,
     )
     return Answer(**fields, text=card_text(SimpleNamespace(**fields)))

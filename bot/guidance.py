@@ -71,7 +71,7 @@ SECTIONS: tuple[str, ...] = (
 TOPIC_KEYS: tuple[str, ...] = (
     "neutropenia", "thrombocytopenia", "renal", "dose_levels", "spm", "vte", "infection", "gi",
     "neuropathy", "rash", "pregnancy", "pharmacokinetics", "hepatic", "trials", "mechanism",
-    "mtd", "other_agents",
+    "mtd", "other_agents", "missed_dose", "monitoring",
 )
 
 EXTERNAL_PREFIX = "External: "

@@ -17,6 +17,7 @@ QUESTIONS = {
     # Not contract `missing` names: sharper wording for a count that was given but is unclear.
     "count_now": "What is the count now (the latest figure)?",
     "held": "Is lenalidomide still held since that fall, or already restarted at this dose?",
+    "which_fell": "Which count fell before lenalidomide was held: neutrophils, platelets, or both?",
 }
 
 HEADLINES = {

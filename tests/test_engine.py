@@ -173,7 +173,7 @@ def test_counts_fine_continue_at_the_dose_allowed() -> None:
     ("paltelets 150 and 0.3 on 15mg day 4", "clarify", None, None),
     ("CrCl <30", "answered", "start", 5),
     ("CrCl <50 on 10mg neut 1.2", "clarify", None, None),
-    ("On lenalidomide 10 mg 21/28, neutrophils 1.5, platelets 100 - continue?", "answered", "refer", None),
+    ("On lenalidomide 10 mg 21/28, neutrophils 1.5, platelets 100 - continue?", "answered", "continue", 10),
     ("He is no longer on dialysis; CrCl is now 62", "answered", "start", 10),
 ])
 def test_safety_readings(text: str, status: str, action: str | None, mg: float | None) -> None:

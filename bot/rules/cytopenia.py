@@ -71,11 +71,12 @@ def _outcome(reading: Reading, timing: str, episode: str, current: Dose | None, 
             if row.at_bottom == "refer":
                 action = "refer"
     if row.dose == "current" and current is not None and protocol.ladder.index(current) is None:
-        # A dose on no step (10 mg 21/28, 7.5 mg, 25 mg): the protocol says nothing about
-        # carrying on with it, so that is a senior decision too (CONTRACT: refer).
+        # A dose on no step (10 mg 21/28, 7.5 mg): counts that trigger nothing mean carry on with
+        # it (CONTRACT); a dose not taken once daily cannot be written as a dose, so it is referred.
         flags.add("off_ladder_dose")
-        reasons.append(_bottom_statement(current, False, protocol))
-        action, dose = "refer", None
+        reasons.append(_off_ladder_statement(current, protocol))
+        if current.irregular:
+            action, dose = "refer", None
     condition = None
     if action in ("interrupt", "delay_cycle") and dose is not None:
         condition = row.when or f"once {rule.label} are {rule.threshold:g} x10^9/L or more"
@@ -89,6 +90,12 @@ def _outcome(reading: Reading, timing: str, episode: str, current: Dose | None, 
         reasons=tuple(reasons),
         condition=condition,
     )
+
+
+def _off_ladder_statement(current: Dose, protocol: Protocol) -> Statement:
+    text = (f"{current.label()} is on no step of the protocol's dose ladder: the counts call for no change, but any "
+            "reduction from it needs a senior decision, or a local protocol with that ladder.")
+    return Statement(text=text, cite=protocol.ladder.cite)
 
 
 def _bottom_statement(current: Dose, on_ladder: bool, protocol: Protocol) -> Statement:

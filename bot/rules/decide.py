@@ -8,8 +8,8 @@ flag and names the fact that would sharpen it.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
-from itertools import product
+from dataclasses import dataclass, replace
+from itertools import combinations, product
 
 from ..answer import Dose, Statement
 from ..facts import Facts, Reading
@@ -45,7 +45,9 @@ def decide(facts: Facts, protocol: Protocol, *, crcl_options: tuple[float | None
            renal_flags: frozenset[str] = frozenset()) -> Decision:
     """The dosing decision for the counts and renal facts in `facts`."""
     readings = facts.readings or (normal_readings(protocol) if facts.counts_normal else ())
-    events = [(r.count, cytopenia.event_of(r, protocol)) for r in readings]
+    # Lenalidomide held and nothing says which count fell: each count that may have is tried both ways.
+    fell_options = _which_fell(readings)
+    events = [(r.count, cytopenia.event_of(r, protocol)) for option in fell_options for r in option]
     # A fact no matching Table 2 row depends on is not varied (neutrophils ignore the cycle day).
     timing_matters = any(protocol.depends_on(c, e, "timing") for c, e in events if e != "recovered")
     recovery_timing = any(protocol.depends_on(c, e, "timing") for c, e in events if e == "recovered")
@@ -56,6 +58,7 @@ def decide(facts: Facts, protocol: Protocol, *, crcl_options: tuple[float | None
         "episode": [facts.episode] if facts.episode or not episode_matters else ["first", "subsequent"],
         "crcl": list(crcl_options),
         "dialysis": [facts.dialysis],
+        "which_fell": fell_options,
     }
     if facts.dialysis is None and any(c is not None and c < protocol.lowest_renal_band for c in crcl_options):
         dims["dialysis"] = [False, True]
@@ -63,7 +66,7 @@ def decide(facts: Facts, protocol: Protocol, *, crcl_options: tuple[float | None
     names = list(dims)
     open_dims = [(i, n) for i, n in enumerate(names) if len(dims[n]) > 1]
     if not open_dims:  # every fact known: one evaluation settles it
-        only = _evaluate(readings, protocol, current, {n: v[0] for n, v in dims.items()}, renal_flags)
+        only = _evaluate(fell_options[0], protocol, current, {n: v[0] for n, v in dims.items()}, renal_flags)
         if only.dose_unknown:
             return Decision(None, ("current_dose",), _either_way([only]))
         if current is None and only.action == "continue" and readings:
@@ -73,7 +76,7 @@ def decide(facts: Facts, protocol: Protocol, *, crcl_options: tuple[float | None
     results: dict[tuple, Outcome] = {}
     for combo in product(*dims.values()):
         a = dict(zip(names, combo))
-        results[combo] = _evaluate(readings, protocol, current, a, renal_flags)
+        results[combo] = _evaluate(a["which_fell"], protocol, current, a, renal_flags)
 
     keys = {o.key() for o in results.values()}
     varying = [n for i, n in open_dims if _changes(results, i, lambda o: o.key())]
@@ -92,6 +95,18 @@ def decide(facts: Facts, protocol: Protocol, *, crcl_options: tuple[float | None
     flags = frozenset.intersection(*(o.flags for o in results.values()))
     reasons = base.reasons + tuple(Statement(text=SHARPEN_TEXT[s], cite=_sharpen_cite(s, protocol)) for s in sharpen if s in SHARPEN_TEXT)
     return Decision(base.but(flags=flags, reasons=reasons), tuple(sharpen))
+
+
+def _which_fell(readings: tuple[Reading, ...]) -> list[tuple[Reading, ...]]:
+    """The readings as each count that may have fallen did (at least one did), or as they are."""
+    unsure = [r.count for r in readings if r.recovered is None]
+    if not unsure:
+        return [readings]
+    options = []
+    for size in range(1, len(unsure) + 1):
+        for fell in combinations(unsure, size):
+            options.append(tuple(replace(r, recovered=r.count in fell) if r.recovered is None else r for r in readings))
+    return options
 
 
 def _sharpen_cite(dim: str, protocol: Protocol) -> str:

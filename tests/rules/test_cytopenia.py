@@ -98,7 +98,13 @@ def test_off_ladder_dose_is_withheld_or_referred_never_stepped(dose) -> None:
     o = outcome(neut(0.3), "mid_cycle", "first", dose, P)
     assert o.action == "interrupt" and o.dose is None and "off_ladder_dose" in o.flags
     assert outcome(neut(0.9, True), "day1", "first", dose, P).action == "refer"
+    # Counts that trigger nothing: carry on at the dose the patient is on (CONTRACT), flagged.
     cont = outcome(neut(1.5), "mid_cycle", "first", dose, P)
+    assert (cont.action, cont.dose) == ("continue", dose) and "off_ladder_dose" in cont.flags
+
+
+def test_a_dose_not_taken_once_daily_is_referred_even_with_fine_counts() -> None:
+    cont = outcome(neut(1.5), "mid_cycle", "first", Dose(mg=10, days="1-28", irregular=True), P)
     assert (cont.action, cont.dose) == ("refer", None) and "off_ladder_dose" in cont.flags
 
 
