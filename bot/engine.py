@@ -18,7 +18,7 @@ from .rules.renal import outcome as renal_outcome
 
 MAX_CHARS = 2000
 # Facts the rules vary that the contract names otherwise: which count fell is part of the episode.
-CONTRACT_MISSING = {"which_fell": "episode"}
+CONTRACT_MISSING = {"which_fell": "episode", "count_side": "count"}
 # Control characters other than tab and newlines, and the replacement character left by bad UTF-8.
 _SLACK_MARKUP = re.compile(r"<[@#!][^>]*>")
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffd]")
@@ -27,8 +27,6 @@ PHI_WARNING = Statement(
     text="Your message seems to hold a patient identifier. wardbot does not store it, but please delete it from your message.",
     cite="wardbot",
 )
-SECTION_7_DRUGS = ("thalidomide", "thal", "bortezomib", "velcade", "ixazomib", "ninlaro", "carfilzomib", "kyprolis",
-                   "daratumumab", "darzalex", "dara", "elotuzumab", "empliciti", "interferon")
 
 
 def answer(text: str, protocol: Protocol | None = None) -> Answer:
@@ -88,7 +86,7 @@ def _answer(text: str, protocol: Protocol) -> Answer:
     if scope:
         return _build(protocol, status="out_of_scope", flags=flags, **common,
                       headline="Outside what wardbot covers", question=scope)
-    if any(d in SECTION_7_DRUGS for d in facts.other_drugs):
+    if facts.myeloma_drugs:
         facts = replace(facts, topics=tuple(dict.fromkeys((*facts.topics, "other_agents"))))
     if (facts.readings or facts.counts_normal or facts.count_names_without_value or facts.unnamed_values
             or facts.other_counts or facts.crcl is not None or facts.creatinine is not None or facts.dialysis is True):
@@ -117,12 +115,14 @@ def _scope_problem(facts: Facts) -> str | None:
                 "not induction, relapse or other diseases.")
     if not facts.other_drugs:
         return None
-    # "What dose of zoledronic acid with a CrCl of 40?" asks about the other drug, not lenalidomide.
+    # "What dose of zoledronic acid with a CrCl of 40?" asks about the other drug; "on pomalidomide 4mg,
+    # neut 0.4" is another regimen. A supportive drug's dose beside counts is only background.
     about_lenalidomide = facts.lenalidomide_named or facts.dose is not None
-    other_drug_dose = (facts.dosing_words or facts.other_drug_dosed) and not about_lenalidomide
+    dosed_other = facts.dosing_words or facts.other_drug_dosed
+    other_dose = dosed_other and not about_lenalidomide and (facts.myeloma_drug_dosed or not facts.readings)
     about_other = not facts.readings and not _lenalidomide_context(facts) and (
-        facts.dosing_words or not (facts.topics or all(d in SECTION_7_DRUGS for d in facts.other_drugs)))
-    if other_drug_dose or about_other:
+        facts.dosing_words or not (facts.topics or set(facts.other_drugs) <= set(facts.myeloma_drugs)))
+    if other_dose or about_other:
         return f"wardbot answers about lenalidomide maintenance only; for {', '.join(facts.other_drugs)} ask your pharmacy or check its SmPC."
     return None
 

@@ -6,7 +6,7 @@ from typing import Literal
 
 CountName = Literal["neutrophils", "platelets"]
 Timing = Literal["day1", "mid_cycle"]
-BoundSide = Literal["below", "above", "approx"]
+BoundSide = Literal["below", "at_most", "above", "approx", "range"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,6 +24,8 @@ class Reading:
     recovered: bool | None = False
     earlier: tuple[float, ...] = ()
     bound: BoundSide | None = None  # "below 0.5": the value is a bound, not a figure
+    upper: float | None = None  # the top of a range ("20-25"), when the bound is "range"
+    straddles: bool = False  # the value may lie either side of the threshold: the rules try both
     ambiguous: bool = False  # the words leave open where the count is now
     ambiguity: str | None = None  # what is open, in words, for the question asked
     normal: bool = False  # "platelets fine": reported normal, no figure
@@ -94,6 +96,8 @@ class Facts:
     dosing_words: bool = False
     help: bool = False
     other_drugs: tuple[str, ...] = ()
+    myeloma_drugs: tuple[str, ...] = ()  # other anti-myeloma drugs named (section 7): another regimen, or a comparison
+    myeloma_drug_dosed: bool = False  # a dose written against one of them ("pomalidomide 4mg")
     not_maintenance: bool = False
     transfused: bool = False  # a platelet transfusion was mentioned
     held: bool = False  # lenalidomide is held now ("after being held", "when to restart")

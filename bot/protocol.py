@@ -85,6 +85,7 @@ class CountRule(_Model):
     # CTCAE grade -> [lowest, highest) value in x10^9/L; "lln": up to the lower limit of normal.
     grades: dict[str, tuple[float, float | Literal["lln"]]] = {}
     grades_cite: str = ""
+    whole_numbers: bool = False  # reported in whole numbers (platelets): a decimal figure is not this count
 
 
 class Cycle(_Model):

@@ -18,6 +18,7 @@ QUESTIONS = {
     "count_now": "What is the count now (the latest figure)?",
     "held": "Is lenalidomide still held since that fall, or already restarted at this dose?",
     "which_fell": "Which count fell before lenalidomide was held: neutrophils, platelets, or both?",
+    "count_side": "What is the count itself? The grade or bound given spans Table 2's threshold, and the answer differs either side of it.",
 }
 
 HEADLINES = {

@@ -47,9 +47,11 @@ class NumKind(str, Enum):
 class Bound(str, Enum):
     """Which side of its figure a bounded value lies."""
 
-    BELOW = "below"
-    ABOVE = "above"
+    BELOW = "below"  # strictly below: "<0.5", "under 30"
+    AT_MOST = "at_most"  # the figure itself included: "0.5 or less", "<=30", "no more than 30"
+    ABOVE = "above"  # at or above: ">0.5", "at least 30"
     APPROX = "approx"
+    RANGE = "range"  # between the figure and `upper`: "between 0.5 and 1", "20-25"
 
 
 READABLE = frozenset({NumKind.PLAIN, NumKind.GROUPED, NumKind.K, NumKind.WORDS})
@@ -65,6 +67,7 @@ class Num:
     bound: Bound | None = None
     start: int = 0  # span in the normalised text
     end: int = 0
+    upper: float | None = None  # the top of a range
 
     @property
     def readable(self) -> bool:
@@ -171,6 +174,7 @@ def to_num(kind: str, t: str) -> Num:
         return Num(None, NumKind.UNREADABLE, t)
 
 
+_INCLUSIVE = re.compile(r"<=|or\s+(less|lower|below|under|fewer)|at\s+(most|best)|max|no\s+(more|higher|greater)")
 _NOT_REACHED = re.compile(r"^(has\s*n.?t|have\s*n.?t|hasnt|havent|not\s+yet|still\s+not|never\s+got|not)\s+\D*\d")
 _NEGATED_SIDE = re.compile(r"^not\s+(below|under|less|lower|above|over|more|greater|higher)")
 _BELOW = re.compile(r"below|under|less|lower|fewer|smaller|sub|beneath|nearly|almost|quite|short|<|≤|most|max|best|no\s+(more|higher|greater)")
@@ -182,10 +186,13 @@ def to_bound(t: str) -> Num:
 
     "not below 30" is at least 30; "hasn't reached 0.5" and "nearly 30" are below.
     """
-    found = _NUMBER.search(t)
-    if found is None:  # pragma: no cover - the grammar puts a number in every bound
+    found = _NUMBER.findall(t)
+    if not found:  # pragma: no cover - the grammar puts a number in every bound
         return Num(None, NumKind.UNREADABLE, t)
-    figure = float(found.group())
+    figure = float(found[0])
+    if t.startswith("between") and len(found) > 1:
+        lo, hi = sorted((figure, float(found[1])))
+        return Num(lo, NumKind.PLAIN, t, Bound.RANGE, upper=hi)
     if _NEGATED_SIDE.match(t):
         side = Bound.ABOVE if _BELOW.search(t.split(None, 2)[1]) else Bound.BELOW
     elif _NOT_REACHED.match(t):
@@ -193,13 +200,21 @@ def to_bound(t: str) -> Num:
     else:
         words = _NUMBER.sub(" ", t)
         side = Bound.APPROX if _APPROX.search(words) else Bound.BELOW if _BELOW.search(words) else Bound.ABOVE
+        if side is Bound.BELOW and _INCLUSIVE.search(words):
+            side = Bound.AT_MOST
     return Num(figure, NumKind.PLAIN, t, side)
+
+
+def to_range(t: str) -> Num:
+    """A NUM_RANGE token ("30-40"): the figures it spans."""
+    lo, hi = sorted(float(x) for x in _NUMBER.findall(t)[:2])
+    return Num(lo, NumKind.PLAIN, t, Bound.RANGE, upper=hi)
 
 
 # ---------------------------------------------------------------- building items
 
 _FIGURES = frozenset({"NUM", "WORD_NUM", "MIXED", "UNREADABLE"})
-_UNIT_TYPES = frozenset({"SI_UNIT", "PER_UL", "UMOL_L", "MG_DL", "ML_MIN", "ML_S", "MG", "OTHER_UNIT"})
+_UNIT_TYPES = frozenset({"SI_UNIT", "PER_UL", "UMOL_L", "MG_DL", "ML_MIN", "ML_S", "MG", "OTHER_UNIT", "PER_KG"})
 _SCHEDULES = frozenset({"SCHED_21", "SCHED_28", "DAILY"})
 TIMING_TYPES = frozenset({"CYCLE_DAY", "DAY_N", "CYCLE_N", "DAY1_PHRASE", "MID_CYCLE", "NEXT_CYCLE"})
 _SINGLE = {**{t: Kind.TIMING for t in TIMING_TYPES}, "WORD": Kind.WORD, "OTHER": Kind.WORD, "SEP": Kind.SEP}
@@ -251,6 +266,8 @@ class ItemBuilder(Transformer):
                 out.append(_span(Kind.FIGURE, c.type, [c], num=_placed(to_num(c.type, c.value), c)))
             elif c.type == "BOUND":
                 out.append(_span(Kind.FIGURE, c.type, [c], num=_placed(to_bound(c.value), c)))
+            elif c.type == "NUM_RANGE":
+                out.append(_span(Kind.FIGURE, c.type, [c], num=_placed(to_range(c.value), c)))
             elif c.type in ("AGE_SEX", "HEIGHT_M"):
                 out.append(_span(Kind.PATIENT, c.type, [c]))
             else:
@@ -274,6 +291,10 @@ class ItemBuilder(Transformer):
         sched = types[-1] if types[-1] in _SCHEDULES else None
         return _span(Kind.DOSE, "MG" if "MG" in types else intro, c, num=_figure(c), extra=sched)
 
+    def measure(self, c):
+        """A figure in a unit no rule here uses ("4.5 x10^6/kg"): set aside."""
+        return _span(Kind.KEYWORD, "MEASURE", c, num=_figure(c), unit=_unit(c))
+
     def other_dose(self, c):
         """Another drug's dose: the drug token names it."""
         return _span(Kind.OTHER_DOSE, c[0].type, c, num=_figure(c), unit=_unit(c))
@@ -287,9 +308,11 @@ class ItemBuilder(Transformer):
         kinds = {t.type for t in c}
         imperial = next((t for t in c if t.type in ("HEIGHT_IMPERIAL", "WEIGHT_IMPERIAL")), None)
         num = _imperial(imperial.type, imperial.value) if imperial else _figure(c)
+        if "STONE" in kinds and num is not None and num.value is not None:  # "nine stone"
+            num = replace(num, value=round(num.value * _LBS_PER_STONE * _KG_PER_LB, 1))
         if kinds & {"AGE_KW", "AGE_UNIT"}:
             kind = "AGE"
-        elif kinds & {"WEIGHT_KW", "KG", "WEIGHT_IMPERIAL"}:
+        elif kinds & {"WEIGHT_KW", "KG", "WEIGHT_IMPERIAL", "STONE"}:
             kind = "WEIGHT"
         elif kinds & {"HEIGHT_KW", "CM", "HEIGHT_IMPERIAL"}:
             kind = "HEIGHT"

@@ -1,7 +1,8 @@
 """Message -> Facts: the parsed items read into counts, dose, timing, renal function and context.
 
 The readers run in one fixed order, here, and each is handed the figures already claimed:
-what-ifs first (so no reader takes a bound in "if plt drops below 30"), then counts, dose,
+what-ifs first (so no reader takes a bound in "if plt drops below 30"), timing, the figures
+named for each count, then doses, then earlier count values nothing else explained, then
 renal and patient values; the last pass lists every figure nobody claimed, to be asked
 about or set aside. Every figure in a message ends with exactly one meaning.
 """
@@ -12,7 +13,7 @@ from ..parsing import Parsed, parse
 from ..protocol import Protocol
 from .aside import leftovers
 from .context import read_context, vte_factors
-from .counts import read_counts
+from .counts import find_counts, read_counts
 from .dose import read_dose
 from .history import read_history
 from .renal import read_renal
@@ -31,12 +32,14 @@ def read_parsed(msg: Parsed, protocol: Protocol) -> Facts:
     """The facts of a parsed message."""
     claims = what_ifs(msg)
     history = read_history(msg)
-    counts = read_counts(msg, protocol, history, claims)
-    claims = merged(claims, counts.claims)
     timing = read_timing(msg, protocol.cycle.days)
     claims = merged(claims, timing.claims)
+    found = find_counts(msg, protocol, claims, timing.cycle)
+    claims = merged(claims, found.claims)
     dose = read_dose(msg, protocol, claims)
     claims = merged(claims, dose.claims)
+    counts = read_counts(msg, protocol, history, found, claims, timing.cycle)
+    claims = merged(claims, counts.claims)
     renal = read_renal(msg, protocol, claims)
     claims = merged(claims, renal.claims)
     left = leftovers(msg, claims, protocol)
@@ -57,6 +60,7 @@ def read_parsed(msg: Parsed, protocol: Protocol) -> Facts:
         cycle=timing.cycle, cycle_day=timing.cycle_day, timing=timing.timing,
         days_post_transplant=timing.days_post_transplant,
         dose=dose.dose, doses_seen=dose.doses_seen, other_drug_dosed=dose.other_drug_dosed,
+        myeloma_drug_dosed=dose.myeloma_drug_dosed,
         episode=history.episode, held=history.held, restarted=history.restarted,
         implausible=counts.implausible + timing.implausible + dose.implausible + renal.implausible,
         unreadable=counts.unreadable + dose.unreadable + renal.unreadable,

@@ -49,13 +49,14 @@ def read_context(msg: Parsed) -> dict:
     out["topics"] = tuple(dict.fromkeys(TOPIC_OF[t] for _, t, _ in kw if t in TOPIC_OF))
     out["trial"] = next((text for _, t, text in kw if t == "T_TRIAL"), None)
     out["lenalidomide_named"] = msg.has("LEN")
-    out["start_question"] = "START_Q" in types
+    out["start_question"] = bool(types & {"START_Q", "START_TREATMENT"})
     out["dosing_words"] = bool(types & {"DOSING", "START_Q"})
     out["help"] = "HELP" in types
     # Dexamethasone is read as a VTE risk factor too, but a dose question about it is about another drug.
     out["other_drugs"] = tuple(dict.fromkeys(
-        "dexamethasone" if t == "DEX" else text for _, t, text in kw if t in ("OTHER_DRUG", "DEX", "ANTICOAG_DRUG")
+        "dexamethasone" if t == "DEX" else text for _, t, text in kw if t in ("OTHER_DRUG", "MYELOMA_DRUG", "DEX", "ANTICOAG_DRUG")
     ))
+    out["myeloma_drugs"] = tuple(dict.fromkeys(text for _, t, text in kw if t == "MYELOMA_DRUG"))
     # "relapsed", "lymphoma": another setting; "had VRD induction" is only history.
     out["not_maintenance"] = any(
         t == "NOT_MAINTENANCE" and not any(is_word(x, _HISTORY) for x in items[max(0, i - 2) : i]) for i, t, _ in kw

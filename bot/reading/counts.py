@@ -3,10 +3,18 @@
 A name takes the free figure after it (over a few words: "anc back to 0.7"), or just before
 it ("0.45 for the neutrophils"). Later figures belong to the same count only when a word
 says when they were taken ("was 20 now 45", "0.9 today (0.3 yesterday)", "25 -> 40").
-A CTCAE grade of a named cytopenia ("grade 4 neutropenia") stands for a figure: the range the
-grade covers, taken from the protocol. When the words do not settle which figure is the
-count now, or a grade straddles the threshold, the reading is marked ambiguous and the
-engine asks. A figure that cannot be read ("plt 1OO", "neut ?") is reported as such.
+A CTCAE grade of a named cytopenia ("grade 4 neutropenia", "plts G2") stands for the range
+the grade covers, taken from the protocol; a figure given beside it wins, if they agree.
+
+Design rules:
+- A value whose side of the threshold is not settled (a grade or range that spans it,
+  "0.5 or less", "under 50" for platelets, "about 30") is read as such (`straddles`): the
+  rules try both sides and ask only if the answer differs.
+- Where the words do not settle which figure is the count now, the reading is ambiguous
+  and the engine asks. A figure that cannot be read ("plt 1OO", "neut ?") is reported.
+- The reader runs in two steps around the dose reader: names take their figures first;
+  figures still free afterwards that are said to be earlier ("nadir 0.3", "dropped to 0.4
+  in C2") become earlier values of the count they fit.
 """
 from __future__ import annotations
 
@@ -17,14 +25,15 @@ from ..facts import Reading, Unreadable
 from ..parsing import Bound, Item, Kind, Num, NumKind, Parsed
 from ..protocol import CountRule, Protocol
 from .history import History
-from .words import (COUNT_NAMES, NOW_KW, PAST_AFTER, PAST_BEFORE, Claim, Claims, Role, broken, clause, free, is_kw,
-                    is_word, name_of, next_value, prev_value)
+from .words import (NOW_KW, PAST_AFTER, PAST_BEFORE, Claim, Claims, Role, broken, clause, free, is_kw, is_word,
+                    named_count, next_value, prev_value)
 
 # Items that end the run of figures belonging to one count.
 _ENDS_RUN = frozenset({Kind.COUNT, Kind.GRADE, Kind.DOSE, Kind.OTHER_DOSE, Kind.RENAL, Kind.PATIENT})
 _RUN_LENGTH = 12
+_ARROWS = frozenset({"->", "=>", "→", "⇒"})
 # Markers that always introduce the figure after them ("25 -> 40", "0.3 now 1.1").
-_FORWARD = frozenset({"now", "->", "=>", "→", "⇒"})
+_FORWARD = _ARROWS | {"now"}
 # "neut 0.3, dose 15 now 10mg": a figure after a dose word is a dose, not the count.
 _DOSE_WORDS = frozenset({"DOSING", "START_Q", "T_DOSE_LEVELS"})
 # "platelets fine", "neuts ok": a count reported normal without a figure.
@@ -32,10 +41,13 @@ _OK_WORDS = frozenset({"fine", "ok", "okay", "normal", "good", "satisfactory", "
 _CHANGE = frozenset({"down", "up", "fell", "rose", "risen", "dropped", "gone", "went", "come", "came", "again"})
 _FALLEN = frozenset({"dropped", "fell", "fallen", "dipped", "low", "lower"})
 _WAS = frozenset({"was", "were", "had", "been"})
+_AGO_AHEAD = 4  # items after a figure searched for "ago", "last week" within its clause
+_EARLIER_CYCLE = frozenset({"in", "during", "back"})
 # "approx 30" near a threshold does not say which side of it the count is on.
 _APPROX_MARGIN = 0.25
 _GRADE_NUMBER = re.compile(r"iv|v|i{1,3}|[0-5]")
 _ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "v": 5}
+_TABLE2_TYPES = {"NEUT": "neutrophils", "PLT": "platelets"}
 
 
 @dataclass
@@ -43,7 +55,8 @@ class _Figure:
     num: Num
     unit: str | None
     mark: str  # "now", "past", "unclear" or ""
-    grade: str | None = None  # the grade as typed, when the figure is a grade's range
+    grade: str | None = None  # the grade as typed, when the figure is a grade or stands beside one
+    grade_range: tuple[float, float | None] | None = None  # when the figure is a grade: the values it covers
 
 
 @dataclass
@@ -57,19 +70,35 @@ class _Mention:
 
     def current(self) -> tuple[_Figure | None, list[_Figure]]:
         """The figure that is the count now (None when the words leave it open), and the others."""
-        now = [f for f in self.figures if f.mark == "now"]
-        plain = [f for f in self.figures if f.mark == ""]
-        if any(f.mark == "unclear" for f in self.figures):
-            return None, self.figures
-        if len(self.figures) == 1:
-            chosen = self.figures[0]
-        elif len(now) == 1:
-            chosen = now[0]
+        figures = self.figures
+        # A grade said at the same time as a figure stands beside it: the figure is the count.
+        numbers = [f for f in figures if f.grade_range is None or f.mark == "past"]
+        if numbers and len(numbers) < len(figures):
+            figures = numbers
+        now = [f for f in figures if f.mark == "now"]
+        plain = [f for f in figures if f.mark == ""]
+        if any(f.mark == "unclear" for f in figures):
+            return None, figures
+        if len(figures) == 1:
+            chosen = figures[0]
+        elif now and len({f.num.value for f in now}) == 1:
+            chosen = now[0]  # "35 today ... 110 -> 70 -> 35": the same figure twice
         elif not now and len(plain) == 1:
             chosen = plain[0]
         else:
-            return None, self.figures
-        return chosen, [f for f in self.figures if f is not chosen]
+            return None, figures
+        return chosen, [f for f in figures if f is not chosen]
+
+
+@dataclass(frozen=True, slots=True)
+class CountMentions:
+    """The first step: each count's mention with its figures, and what was named without one."""
+
+    mentions: tuple[_Mention, ...]
+    valueless: tuple[str, ...]  # count names given without a figure
+    unnamed: tuple[str, ...]  # generic "counts" given a figure: which count is open
+    other_counts: tuple[str, ...]  # WBC, Hb and other laboratory values, with their figures
+    claims: dict[int, Claim]
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,9 +106,9 @@ class CountsRead:
     """What the counts reader found, and the figures it claimed."""
 
     readings: tuple[Reading, ...]
-    valueless: tuple[str, ...]  # count names given without a figure
-    unnamed: tuple[str, ...]  # generic "counts" given a figure: which count is open
-    other_counts: tuple[str, ...]  # WBC, Hb and the like, with their figures
+    valueless: tuple[str, ...]
+    unnamed: tuple[str, ...]
+    other_counts: tuple[str, ...]
     unreadable: tuple[Unreadable, ...]
     implausible: tuple[str, ...]
     claims: dict[int, Claim]
@@ -96,8 +125,9 @@ def _marker(it: Item, words: frozenset[str]) -> str | None:
 class _Reader:
     """One pass over a message's counts; holds what it has claimed so far."""
 
-    def __init__(self, msg: Parsed, taken: Claims):
+    def __init__(self, msg: Parsed, taken: Claims, current_cycle: int | None):
         self.msg, self.items, self.taken = msg, msg.items, dict(taken)
+        self.current_cycle = current_cycle
         self.claims: dict[int, Claim] = {}
         self.markers_used: set[int] = set()
 
@@ -108,7 +138,8 @@ class _Reader:
         """(mark, recovered) of the figure at j: from the marker just after it, else the nearest before it.
 
         A marker after a figure belongs to it unless it introduces the next figure: "was 0.3 now
-        1.1" and "0.3, previously 1.1" hand it on; "0.9 today (0.3 yesterday)" keeps it.
+        1.1" and "0.3, previously 1.1" hand it on; "0.9 today (0.3 yesterday)" keeps it. An
+        arrow between two figures puts the first in the past ("110 -> 70 -> 35").
         """
         msg, items = self.msg, self.items
         k = j + 1
@@ -125,11 +156,15 @@ class _Reader:
                 # first ("was 0.3 now 1.1") settles it.
                 return "unclear", False
             forward = nxt is not None and not broken(msg, k, nxt) and (broken(msg, j, k) or kind == "now")
-            if not forward:
+            if forward and items[k].text in _ARROWS:
+                return "past", False  # "25 -> 40": 25 came first
+            if not forward and items[k].text not in _ARROWS:
                 self.markers_used.add(k)
+                if kind == "now" and self._or_earlier(k):
+                    return "unclear", False  # "today's plts 28, or was that yesterday's?"
                 return kind, items[k].type == "RECOVERED"
-        if self._past_in_clause(j):
-            return "past", False  # "restarted last cycle after neuts dropped to 0.4"
+        if self._past_ahead(j) or self._past_in_clause(j):
+            return "past", False  # "dropped to 0.4 two cycles ago", "restarted after neuts dropped to 0.4"
         recovered = False
         if j >= 2 and is_word(items[j - 1], ("to",)) and (
                 items[j - 2].kind in (Kind.FIGURE, Kind.COUNT) or is_kw(items[j - 2], "DROP", "RECOVERED", "SUBSEQUENT")
@@ -141,11 +176,37 @@ class _Reader:
             kind = _marker(items[b], PAST_BEFORE)
             recovered |= is_kw(items[b], "RECOVERED")
             if kind is not None:
+                if kind == "now" and self._or_earlier(j):
+                    return "unclear", False
                 return kind, recovered
         return "", recovered
 
     def _marked_past(self, lo: int, j: int) -> bool:
         return any(is_word(self.items[b], PAST_BEFORE) for b in range(max(lo, j - 3), j))
+
+    def _or_earlier(self, j: int) -> bool:
+        """ "... 28 or was that yesterday's": an "or" after the figure offers an earlier time instead."""
+        items = self.items
+        span = clause(items, j)
+        after = [b for b in range(j + 1, span.stop) if is_word(items[b], ("or",))]
+        return any(is_word(items[c], PAST_AFTER | PAST_BEFORE) for b in after for c in range(b + 1, min(span.stop, b + 4)))
+
+    def _past_ahead(self, j: int) -> bool:
+        """ "0.4 two cycles ago", "24 back in C3", "25 last cycle": a time word soon after the figure, in its clause."""
+        items = self.items
+        for b in range(j + 1, min(len(items), j + 1 + _AGO_AHEAD)):
+            it = items[b]
+            if it.kind in (Kind.SEP, Kind.FIGURE, Kind.COUNT, Kind.GRADE, Kind.DOSE) or named_count(it):
+                return False
+            if is_word(it, ("ago", "previously", "earlier")) or (
+                    is_word(it, ("last", "previous", "prior")) and b + 1 < len(items)
+                    and is_word(items[b + 1], ("week", "cycle", "month", "time", "wk"))):
+                return True
+            if is_word(it, _EARLIER_CYCLE) and b + 1 < len(items) and items[b + 1].kind is Kind.TIMING:
+                cycle = _cycle_of(items[b + 1])
+                if it.text == "back" or (cycle is not None and self.current_cycle is not None and cycle < self.current_cycle):
+                    return True
+        return False
 
     def _past_in_clause(self, j: int) -> bool:
         """A figure after an event said to be over in its own clause: "restarted last cycle after neuts dropped to 0.4"."""
@@ -174,14 +235,23 @@ class _Reader:
             return items[j + 1].type
         return None
 
+    def figure_at(self, j: int, lo: int, rule: CountRule) -> tuple[_Figure, bool]:
+        """The figure at j (a number or a grade) with its mark, and whether a recovery word stands with it."""
+        it = self.items[j]
+        mark, recovered = self.mark(lo, j)
+        if it.kind is Kind.GRADE:
+            return _grade_figure(it, rule, mark), recovered
+        return _Figure(it.num, self.unit_after(j), mark), recovered
+
     def mention(self, i: int, name: str, protocol: Protocol) -> _Mention | None:
         items = self.items
         it = items[i]
+        rule = protocol.counts[name]
         m = _Mention(name, clauses={clause(items, i).start})
         if it.kind is Kind.GRADE:
             j = next_value(items, i, self.taken)
             if j is None or broken(self.msg, i, j):
-                m.figures.append(_grade_figure(it, protocol.counts[name], self.mark(max(0, i - 4), i)[0]))
+                m.figures.append(_grade_figure(it, rule, self.mark(max(0, i - 4), i)[0]))
                 first = i
             else:  # "grade 4 neut 0.3": the figure is the count, the grade stands beside it
                 self.claim(j, name)
@@ -193,7 +263,7 @@ class _Reader:
             m.figures.append(_Figure(it.num, it.unit, mark))
             m.recovered |= recovered
         else:
-            j = next_value(items, i, self.taken)
+            j = next_value(items, i, self.taken, grades=True)
             if j is None:
                 j = prev_value(items, i, self.taken)
             if j is None:
@@ -205,15 +275,15 @@ class _Reader:
                 return None
             self.claim(j, name)
             lo = i + 1 if j > i else max(0, j - 2)
-            mark, recovered = self.mark(lo, j)
-            m.figures.append(_Figure(items[j].num, self.unit_after(j), mark))
+            figure, recovered = self.figure_at(j, lo, rule)
+            m.figures.append(figure)
             m.recovered |= recovered
             m.prior_fall |= j > i and self.fell_before(i + 1, j)
             first = max(i, j)
         prev = first
         for k in range(first + 1, min(len(items), first + 1 + _RUN_LENGTH)):
             nxt = items[k]
-            if nxt.kind in _ENDS_RUN or name_of(nxt) is not None or (nxt.kind is Kind.KEYWORD and nxt.type in _DOSE_WORDS):
+            if nxt.kind in _ENDS_RUN or named_count(nxt) is not None or (nxt.kind is Kind.KEYWORD and nxt.type in _DOSE_WORDS):
                 break
             if not free(items, k, self.taken):
                 continue
@@ -235,54 +305,58 @@ class _Reader:
         return m
 
 
+def _cycle_of(it: Item) -> int | None:
+    digits = re.findall(r"\d+", it.text)
+    return int(digits[0]) if it.type in ("CYCLE_N", "CYCLE_DAY") and digits else None
+
+
 def _grade_figure(it: Item, rule: CountRule, mark: str) -> _Figure:
-    """A grade as a figure: a bound on the count when the grade's range lies on one side of the threshold."""
-    numbers = [_ROMAN.get(g) or int(g) for g in _GRADE_NUMBER.findall(it.num.typed.replace("grade", "").replace("gr", ""))]
+    """A grade as a figure: the range of values it covers, from the protocol's CTCAE table."""
+    typed = it.num.typed
+    numbers = [_ROMAN.get(g) or int(g) for g in _GRADE_NUMBER.findall(re.sub(r"^(ctcae\s+(v\s*5\s+)?)?(grades?|gr\.?|g)", "", typed))]
     ranges = [rule.grades.get(str(n)) for n in numbers]
     if not numbers or any(r is None for r in ranges):
-        return _Figure(Num(None, NumKind.UNREADABLE, it.num.typed), None, mark, grade=it.num.typed)
-    lo = min(r[0] for r in ranges)
+        return _Figure(Num(None, NumKind.UNREADABLE, typed), None, mark, grade=typed)
     tops = [r[1] for r in ranges]
-    hi = None if "lln" in tops else max(tops)  # None: up to the lower limit of normal
-    t = rule.threshold
-    if hi is not None and hi <= t:
-        num = Num(t, NumKind.PLAIN, it.num.typed, Bound.BELOW)
-    elif lo >= t:
-        num = Num(lo, NumKind.PLAIN, it.num.typed, Bound.ABOVE)
-    else:  # the grade covers both sides of the threshold: ask for the figure
-        num = Num(None, NumKind.PLAIN, it.num.typed, None)
-    return _Figure(num, "SI_UNIT", mark, grade=it.num.typed)
+    span = (min(r[0] for r in ranges), None if "lln" in tops else max(tops))
+    return _Figure(Num(span[0], NumKind.PLAIN, typed, Bound.RANGE, upper=span[1]), "SI_UNIT", mark, grade=typed,
+                   grade_range=span)
 
 
 def _generic_as(msg: Parsed, taken: Claims) -> dict[int, str]:
-    """ "held for low platelets; her count is now 64": with one count named, and no figure
-    given to it, a generic "count" given a figure is that count."""
+    """ "held for low platelets; her count is now 64", "G4 neutropenia last cycle; bloods today grade 3": with
+    one count named, and no figure given to it, a generic "count" given a figure or a grade is that count."""
     items = msg.items
-    named = {name_of(it) for it in items} - {None}
-    if len(named) != 1 or any(name_of(it) and it.num is not None for it in items):
+    named = {named_count(it) for it in items} - {None}
+    if len(named) != 1 or any(it.kind is Kind.COUNT and named_count(it) and it.num is not None for it in items):
         return {}
     kind = "NEUT" if named == {"neutrophils"} else "PLT"
     return {i: kind for i, it in enumerate(items) if it.kind is Kind.COUNT and it.type == "COUNT_GENERIC"
-            and (it.num is not None or next_value(items, i, taken) is not None)}
+            and (it.num is not None or next_value(items, i, taken, grades=True) is not None)}
 
 
-_NAME_OF_TYPE = {"NEUT": "neutrophils", "PLT": "platelets"}
+def _statistic(items: tuple[Item, ...], i: int) -> bool:
+    """ "grade 3/4 neutropenia 51% vs 18%": a grade quoted with a percentage is a trial statistic."""
+    span = clause(items, i)
+    return any(is_kw(items[b], "PERCENT") for b in range(i + 1, min(span.stop, i + 4)))
 
 
-def read_counts(msg: Parsed, protocol: Protocol, history: History, taken: Claims) -> CountsRead:
-    """The Table 2 counts, with their history; `taken` are figures other readers have claimed."""
+def find_counts(msg: Parsed, protocol: Protocol, taken: Claims, current_cycle: int | None = None) -> CountMentions:
+    """The first step: each count name with the figures (or grade) written for it."""
     items = msg.items
-    reader = _Reader(msg, taken)
+    reader = _Reader(msg, taken, current_cycle)
     generic = _generic_as(msg, taken)
     mentions: list[_Mention] = []
     valueless: list[str] = []
     unnamed: list[str] = []
     other: list[str] = []
     for i, it in enumerate(items):
-        name = _NAME_OF_TYPE.get(generic.get(i, "")) or name_of(it) or (
-            COUNT_NAMES.get(it.extra or "") if it.kind is Kind.GRADE else None)
+        if it.kind is Kind.GRADE and _statistic(items, i):
+            reader.claims[i] = Claim(Role.ASIDE, "a grade in a trial statistic")
+            continue
+        name = _TABLE2_TYPES.get(generic.get(i, "")) or named_count(it)
         if name is None:
-            if it.kind is Kind.COUNT:  # "counts", "WBC", "Hb": not Table 2's counts
+            if it.kind is Kind.COUNT:  # "counts", "WBC", "Hb", "IgG": not Table 2's counts
                 num = it.num
                 if num is None:
                     j = next_value(items, i, reader.taken)
@@ -292,9 +366,11 @@ def read_counts(msg: Parsed, protocol: Protocol, history: History, taken: Claims
                 if num is None:
                     valueless.append(it.type)
                 elif it.type == "COUNT_GENERIC":
-                    unnamed.append(num.typed)
+                    unnamed.append(msg.typed(num))
                 else:
-                    other.append(f"{it.text}" if it.num is not None else f"{it.text} {num.typed}")
+                    other.append(it.text if it.num is not None else f"{it.text} {num.typed}")
+            elif it.kind is Kind.GRADE:
+                reader.claims[i] = Claim(Role.ASIDE, "a grade of another side effect")
             continue
         m = reader.mention(i, name, protocol)
         if m is None:
@@ -313,10 +389,22 @@ def read_counts(msg: Parsed, protocol: Protocol, history: History, taken: Claims
             same.normal = same.normal and not m.figures
     # A second mention of a count already read ("with platelets that low") is not a missing figure.
     valueless = [n for n in valueless if n not in {m.name for m in mentions}]
+    return CountMentions(tuple(mentions), tuple(dict.fromkeys(valueless)), tuple(unnamed), tuple(other), reader.claims)
+
+
+def read_counts(msg: Parsed, protocol: Protocol, history: History, found: CountMentions, taken: Claims,
+                current_cycle: int | None = None) -> CountsRead:
+    """The second step: earlier figures nothing else claimed, then each count's reading with its history.
+
+    The claims returned are this step's only (the first step's are in `found`)."""
+    items = msg.items
+    reader = _Reader(msg, taken, current_cycle)
+    mentions = found.mentions
+    _attach_earlier(reader, mentions, protocol)
     loose = {clause(items, k).start for k in _loose_recovery(items, reader.markers_used)}
     readings, implausible, unreadable = [], [], []
     for m in mentions:
-        bad = next((f for f in m.figures if not f.num.readable and f.grade is None), None)
+        bad = next((f for f in m.figures if not f.num.readable and f.grade_range is None), None)
         if bad is not None:
             unreadable.append(Unreadable(protocol.counts[m.name].label, msg.typed(bad.num), "count"))
             continue
@@ -324,8 +412,40 @@ def read_counts(msg: Parsed, protocol: Protocol, history: History, taken: Claims
         if r.implausible:
             implausible.append(f"{r.count} {r.typed}")
         readings.append(r)
-    return CountsRead(tuple(readings), tuple(dict.fromkeys(valueless)), tuple(unnamed), tuple(other),
-                      tuple(unreadable), tuple(implausible), reader.claims)
+    return CountsRead(tuple(readings), found.valueless, found.unnamed, found.other_counts, tuple(unreadable),
+                      tuple(implausible), reader.claims)
+
+
+def _attach_earlier(reader: _Reader, mentions: tuple[_Mention, ...], protocol: Protocol) -> None:
+    """Free figures said to be earlier ("nadir 0.3 two weeks ago", "hx dropped to 0.4"): an earlier value of the
+    one count they fit (the only count named, or the only one whose plausible values hold them)."""
+    items = reader.items
+    if not mentions or any(m.normal for m in mentions):
+        return
+    for j, it in enumerate(items):
+        if not free(items, j, reader.taken) or not it.num.readable or it.num.bound:
+            continue
+        mark, _ = reader.mark(max(0, j - 3), j)
+        fall = j >= 2 and is_word(items[j - 1], ("to",)) and is_kw(items[j - 2], "DROP")
+        if mark != "past" and not (fall and _said_earlier(items, j)):
+            continue
+        fits = [m for m in mentions if _fits(protocol.counts[m.name], it.num)]
+        if len(fits) == 1:
+            reader.claim(j, fits[0].name)
+            fits[0].figures.append(_Figure(it.num, reader.unit_after(j), "past"))
+
+
+def _said_earlier(items: tuple[Item, ...], j: int) -> bool:
+    # "hx dropped to 0.4 in C2": a history word in the clause before the fall.
+    span = clause(items, j)
+    return any(is_word(items[b], PAST_BEFORE | {"after", "when"}) for b in range(span.start, j))
+
+
+def _fits(rule: CountRule, num: Num) -> bool:
+    """Whether a figure can be a value of this count: within its plausible range (x10^9/L), and a
+    whole number where the count is reported in whole numbers (platelets)."""
+    lo, hi = rule.plausible
+    return lo <= num.value <= hi and (not rule.whole_numbers or num.value == int(num.value))
 
 
 def _loose_recovery(items: tuple[Item, ...], used: set[int]) -> list[int]:
@@ -335,15 +455,34 @@ def _loose_recovery(items: tuple[Item, ...], used: set[int]) -> list[int]:
             and not (it.text.endswith("to") and k + 1 < len(items) and items[k + 1].kind is Kind.DOSE)]
 
 
+def _side(rule: CountRule, f: _Figure, value: float) -> str | None:
+    """Which side of the threshold a figure puts the count: "below", "above", or None when it spans both."""
+    t, num = rule.threshold, f.num
+    bound = num.bound
+    if f.grade_range is not None or bound is Bound.RANGE:
+        top = num.upper if f.grade_range is None else f.grade_range[1]
+        if top is not None and (top <= t if f.grade_range else top < t):
+            return "below"
+        return "above" if value >= t else None
+    if bound is Bound.BELOW:
+        return "below" if value <= t else None
+    if bound is Bound.AT_MOST:
+        return "below" if value < t else None
+    if bound is Bound.ABOVE:
+        return "above" if value >= t else None
+    if bound is Bound.APPROX and abs(value - t) <= _APPROX_MARGIN * t:
+        return None
+    return "below" if value < t else "above"
+
+
 def _up_now(rule: CountRule, m: _Mention) -> bool:
     chosen, _ = m.current()
     if chosen is None or chosen.num.value is None:
         return False
-    value = to_si(rule, chosen.num, chosen.unit)[0]
-    return value >= rule.threshold and chosen.num.bound != "below"
+    return _side(rule, chosen, to_si(rule, chosen.num, chosen.unit)[0]) == "above"
 
 
-def _fell(m: _Mention, history: History, loose: set[int], mentions: list[_Mention], protocol: Protocol) -> bool | None:
+def _fell(m: _Mention, history: History, loose: set[int], mentions: tuple[_Mention, ...], protocol: Protocol) -> bool | None:
     """Whether words outside this count's own figures say it fell before: True, False, or None (may have).
 
     A fall, a recovery or a hold said without naming a count is about the count its clause
@@ -376,31 +515,27 @@ def _reading(rule: CountRule, m: _Mention, fell: bool | None, history: History) 
         return value
 
     typed = " / ".join(f.num.typed for f in m.figures)
-    grade = next((f.grade for f in m.figures if f.grade), None)
+    grade = next((f.grade for f in m.figures if f.grade and f.mark != "past"), None)
     if chosen is None:
         values = [convert(f) for f in m.figures if f.num.value is not None]
         return Reading(count=m.name, value=values[-1] if values else rule.threshold, typed=typed, ambiguous=True,
                        ambiguity=f"which {rule.label} figure is the count now ({typed})", grade=grade, **flags)
-    if chosen.num.value is None:  # a grade that straddles the threshold
-        return Reading(count=m.name, value=rule.threshold, typed=typed, ambiguous=True, grade=chosen.grade,
-                       ambiguity=f"{chosen.grade} {rule.label} covers values either side of {rule.threshold:g} x10^9/L")
     current = convert(chosen)
-    earlier = tuple(convert(f) for f in others if f.num.value is not None)
-    bound = chosen.num.bound.value if chosen.num.bound else None
-    ambiguous = (
-        (bound == "below" and current > rule.threshold)
-        or (bound == "above" and current < rule.threshold)
-        or (bound == "approx" and abs(current - rule.threshold) <= _APPROX_MARGIN * rule.threshold)
-    )
-    low_before = any(v < rule.threshold or (f.num.bound == "below" and v <= rule.threshold)
-                     for v, f in zip(earlier, [f for f in others if f.num.value is not None]))
-    up_now = current >= rule.threshold and bound != "below"
+    side = _side(rule, chosen, current)
+    disagree = _disagreeing_grade(rule, m, chosen, current)
+    if disagree:
+        return Reading(count=m.name, value=current, typed=typed, ambiguous=True, grade=grade,
+                       ambiguity=f"{rule.label} {chosen.num.typed} and {disagree} do not agree", **flags)
+    earlier_figs = [f for f in others if f.num.value is not None]
+    earlier = tuple(convert(f) for f in earlier_figs)
+    low_before = any(_side(rule, f, v) == "below" for v, f in zip(earlier, earlier_figs))
+    up_now = side == "above"
     fell_here = m.prior_fall or low_before or m.recovered
     if history.restarted:
         recovered: bool | None = False  # given again after the hold: the count now is a plain reading
     elif fell_here or fell:
-        recovered = up_now
-    elif fell is None and up_now:
+        recovered = None if side is None else up_now  # a count that fell, if it is up now
+    elif fell is None and side != "below":
         recovered = None
     else:
         recovered = False
@@ -409,12 +544,29 @@ def _reading(rule: CountRule, m: _Mention, fell: bool | None, history: History) 
         return Reading(count=m.name, value=current, typed=typed, earlier=earlier, ambiguous=True, grade=grade,
                        ambiguity=f"whether lenalidomide is still held after the earlier fall in {rule.label}, or was already restarted at this dose",
                        **flags)
+    value, bound, upper = current, _bound_name(chosen), chosen.num.upper
+    if side == "below":
+        value, bound = (rule.threshold, "below") if bound in ("range", "at_most") else (current, bound)
+    elif side == "above" and bound == "range":
+        value, bound = current, "above"
     return Reading(
-        count=m.name, value=current, typed=typed, earlier=earlier, recovered=recovered, bound=bound,
-        ambiguous=ambiguous, grade=grade,
-        ambiguity=f"{rule.label} {chosen.num.typed} does not say which side of {rule.threshold:g} the count is on" if ambiguous else None,
-        **flags,
+        count=m.name, value=value, typed=typed, earlier=earlier, recovered=recovered, bound=bound, upper=upper,
+        straddles=side is None, grade=grade, **flags,
     )
+
+
+def _bound_name(f: _Figure) -> str | None:
+    return f.num.bound.value if f.num.bound else None
+
+
+def _disagreeing_grade(rule: CountRule, m: _Mention, chosen: _Figure, value: float) -> str | None:
+    """A grade said for the same time as the figure chosen, whose range does not hold it."""
+    for f in m.figures:
+        if f.grade_range is not None and f is not chosen and f.mark == chosen.mark:
+            lo, hi = f.grade_range
+            if value < lo or (hi is not None and value >= hi):
+                return f.grade
+    return None
 
 
 def to_si(rule: CountRule, num: Num, unit: str | None) -> tuple[float, bool, bool, bool]:

@@ -60,6 +60,7 @@ class DoseFound:
     dose: DoseRead | None
     doses_seen: int
     other_drug_dosed: bool
+    myeloma_drug_dosed: bool
     implausible: tuple[str, ...]
     unreadable: tuple[Unreadable, ...]
     claims: dict[int, Claim]
@@ -146,6 +147,7 @@ def read_dose(msg: Parsed, protocol: Protocol, taken: Claims) -> DoseFound:
             claims[i] = Claim(Role.ASIDE, f"{items[i - 1].text} dose")
     current = _current(doses)
     found = dict(doses_seen=len({d.mg for d in doses}), other_drug_dosed=any(c.label.endswith(" dose") for c in claims.values()),
+                 myeloma_drug_dosed=any(it.kind is Kind.OTHER_DOSE and it.type == "MYELOMA_DRUG" for it in items),
                  unreadable=tuple(unreadable), claims=claims)
     if current is None:
         return DoseFound(None, implausible=(), **found)

@@ -52,8 +52,8 @@ NOW_KW = frozenset({"NOW", "RECOVERED"})
 # Words that put a figure in the past when they stand just before it ("was 1.2", "previously 60")
 # or just after it ("0.3 yesterday", "60 earlier").
 PAST_BEFORE = frozenset({"was", "were", "previously", "previous", "had", "last", "prior", "earlier", "originally", "from", "formerly",
-                         "nadir", "yesterday", "yday"})
-PAST_AFTER = frozenset({"yesterday", "yday", "ystday", "yest", "ago", "before", "previously", "earlier", "last",
+                         "nadir", "yesterday", "yday", "hx", "history", "historically"})
+PAST_AFTER = frozenset({"yesterday", "yday", "ystday", "yest", "yesterdays", "yesterday's", "ago", "before", "previously", "earlier", "last",
                         "prior", "admission", "admitted", "clinic", "baseline", "previous", "monday", "tuesday",
                         "wednesday", "thursday", "friday", "saturday", "sunday", "mon", "tue", "wed", "thu", "fri"})
 # A figure after these is a what-if, not a reading ("if plt drops below 30").
@@ -82,9 +82,10 @@ def is_kw(it: Item, *types: str) -> bool:
     return it.kind is Kind.KEYWORD and it.type in types
 
 
-def free(items: tuple[Item, ...], j: int, taken: Claims) -> bool:
-    """Whether item j is a figure on its own that no reader has claimed."""
-    return items[j].kind is Kind.FIGURE and j not in taken
+def free(items: tuple[Item, ...], j: int, taken: Claims, grades: bool = False) -> bool:
+    """Whether item j is a figure on its own that no reader has claimed (with `grades`, a grade naming no count too)."""
+    it = items[j]
+    return j not in taken and (it.kind is Kind.FIGURE or (grades and it.kind is Kind.GRADE and it.extra is None))
 
 
 def _passable(items: tuple[Item, ...], j: int, taken: Claims) -> bool:
@@ -116,12 +117,12 @@ def clause(items: tuple[Item, ...], i: int) -> range:
     return range(lo, hi + 1)
 
 
-def next_value(items: tuple[Item, ...], i: int, taken: Claims) -> int | None:
-    """Index of the free figure the name at i refers to, over a few bridging words."""
+def next_value(items: tuple[Item, ...], i: int, taken: Claims, grades: bool = False) -> int | None:
+    """Index of the free figure the name at i refers to, over a few bridging words (with `grades`, or a grade)."""
     words = 0
     for j in range(i + 1, min(len(items), i + 1 + BRIDGE_WORDS + 3)):
         it = items[j]
-        if free(items, j, taken):
+        if free(items, j, taken, grades):
             return j
         if _punctuation(it):
             continue
@@ -134,14 +135,24 @@ def next_value(items: tuple[Item, ...], i: int, taken: Claims) -> int | None:
     return None
 
 
+_BEFORE_A_NAME = frozenset({"for", "the", "of", "her", "his", "their", "are", "is", "were", "was", "in", "on"})
+
+
 def prev_value(items: tuple[Item, ...], i: int, taken: Claims) -> int | None:
     """Index of a free figure written before its name ("0.45 for the neutrophils", "25 platelets")."""
     for j in range(i - 1, max(-1, i - 5), -1):
         if free(items, j, taken):
             return j
-        if not (_passable(items, j, taken) or _punctuation(items[j])):
+        if not is_word(items[j], _BEFORE_A_NAME):
             return None
     return None
+
+
+def named_count(it: Item) -> str | None:
+    """The Table 2 count an item names, a grade's count included."""
+    if it.kind is Kind.GRADE:
+        return COUNT_NAMES.get(it.extra or "")
+    return name_of(it)
 
 
 def what_ifs(msg: Parsed) -> dict[int, Claim]:

@@ -45,9 +45,11 @@ def decide(facts: Facts, protocol: Protocol, *, crcl_options: tuple[float | None
            renal_flags: frozenset[str] = frozenset()) -> Decision:
     """The dosing decision for the counts and renal facts in `facts`."""
     readings = facts.readings or (normal_readings(protocol) if facts.counts_normal else ())
-    # Lenalidomide held and nothing says which count fell: each count that may have is tried both ways.
-    fell_options = _which_fell(readings)
-    events = [(r.count, cytopenia.event_of(r, protocol)) for option in fell_options for r in option]
+    # A value either side of its threshold, and a hold without saying which count fell: tried every way.
+    side_options = _side_options(readings, protocol)
+    fell_options = _fell_options(readings)
+    events = [(r.count, cytopenia.event_of(r, protocol)) for option in side_options for fell in fell_options
+              for r in _as_fallen(option, fell)]
     # A fact no matching Table 2 row depends on is not varied (neutrophils ignore the cycle day).
     timing_matters = any(protocol.depends_on(c, e, "timing") for c, e in events if e != "recovered")
     recovery_timing = any(protocol.depends_on(c, e, "timing") for c, e in events if e == "recovered")
@@ -58,6 +60,7 @@ def decide(facts: Facts, protocol: Protocol, *, crcl_options: tuple[float | None
         "episode": [facts.episode] if facts.episode or not episode_matters else ["first", "subsequent"],
         "crcl": list(crcl_options),
         "dialysis": [facts.dialysis],
+        "count_side": side_options,
         "which_fell": fell_options,
     }
     if facts.dialysis is None and any(c is not None and c < protocol.lowest_renal_band for c in crcl_options):
@@ -66,7 +69,8 @@ def decide(facts: Facts, protocol: Protocol, *, crcl_options: tuple[float | None
     names = list(dims)
     open_dims = [(i, n) for i, n in enumerate(names) if len(dims[n]) > 1]
     if not open_dims:  # every fact known: one evaluation settles it
-        only = _evaluate(fell_options[0], protocol, current, {n: v[0] for n, v in dims.items()}, renal_flags)
+        only = _evaluate(_as_fallen(side_options[0], fell_options[0]), protocol, current, {n: v[0] for n, v in dims.items()},
+                         renal_flags)
         if only.dose_unknown:
             return Decision(None, ("current_dose",), _either_way([only]))
         if current is None and only.action == "continue" and readings:
@@ -76,7 +80,7 @@ def decide(facts: Facts, protocol: Protocol, *, crcl_options: tuple[float | None
     results: dict[tuple, Outcome] = {}
     for combo in product(*dims.values()):
         a = dict(zip(names, combo))
-        results[combo] = _evaluate(a["which_fell"], protocol, current, a, renal_flags)
+        results[combo] = _evaluate(_as_fallen(a["count_side"], a["which_fell"]), protocol, current, a, renal_flags)
 
     keys = {o.key() for o in results.values()}
     varying = [n for i, n in open_dims if _changes(results, i, lambda o: o.key())]
@@ -97,16 +101,31 @@ def decide(facts: Facts, protocol: Protocol, *, crcl_options: tuple[float | None
     return Decision(base.but(flags=flags, reasons=reasons), tuple(sharpen))
 
 
-def _which_fell(readings: tuple[Reading, ...]) -> list[tuple[Reading, ...]]:
-    """The readings as each count that may have fallen did (at least one did), or as they are."""
+def _side_options(readings: tuple[Reading, ...], protocol: Protocol) -> list[tuple[Reading, ...]]:
+    """The readings with each value that straddles its threshold taken below it, and at it."""
+    options = [readings]
+    for r in readings:
+        if r.straddles:
+            t = protocol.counts[r.count].threshold
+            below = replace(r, value=t, bound="below", straddles=False)
+            at = replace(r, value=t, bound=None, straddles=False)
+            options = [tuple(below if x is r else x for x in o) for o in options] + \
+                      [tuple(at if x is r else x for x in o) for o in options]
+    return options
+
+
+def _fell_options(readings: tuple[Reading, ...]) -> list[frozenset[str] | None]:
+    """With lenalidomide held and no count said to have fallen: each set of counts that may have (one at least)."""
     unsure = [r.count for r in readings if r.recovered is None]
     if not unsure:
-        return [readings]
-    options = []
-    for size in range(1, len(unsure) + 1):
-        for fell in combinations(unsure, size):
-            options.append(tuple(replace(r, recovered=r.count in fell) if r.recovered is None else r for r in readings))
-    return options
+        return [None]
+    return [frozenset(c) for size in range(1, len(unsure) + 1) for c in combinations(unsure, size)]
+
+
+def _as_fallen(readings: tuple[Reading, ...], fell: frozenset[str] | None) -> tuple[Reading, ...]:
+    if fell is None:
+        return readings
+    return tuple(replace(r, recovered=r.count in fell) if r.recovered is None else r for r in readings)
 
 
 def _sharpen_cite(dim: str, protocol: Protocol) -> str:

@@ -30,15 +30,29 @@ def test_the_current_figure(message: str, count: str, value: float, recovered: b
 @pytest.mark.parametrize("message,count", [
     ("plt 20 now, 60 this morning", "platelets"),      # two figures both said to be current
     ("neut 0.3 today & 1.1 this morning", "neutrophils"),
-    ("platelets under 50", "platelets"),               # a bound on the far side of 30
-    ("plt ~30", "platelets"),                          # approximately the threshold
 ])
 def test_open_questions_are_marked_ambiguous(message: str, count: str) -> None:
     assert reading(message, count).ambiguous
 
 
-@pytest.mark.parametrize("message,count", [("neut below 0.5", "neutrophils"), ("plt 30 or below", "platelets"),
-                                           ("plt sub 30", "platelets"), ("plt <30", "platelets")])
+@pytest.mark.parametrize("message,count", [
+    ("platelets under 50", "platelets"),               # a bound on the far side of 30
+    ("plt ~30", "platelets"),                          # approximately the threshold
+    ("neut 0.5 or less", "neutrophils"),               # 0.5 itself is included, and does not trigger
+    ("plt <=30", "platelets"),
+    ("neut between 0.3 and 0.8", "neutrophils"),
+    ("grade 3 thrombocytopenia", "platelets"),         # 25-50: either side of 30
+    ("neutropenia grade 3-4", "neutrophils"),
+])
+def test_values_either_side_of_the_threshold_straddle_it(message: str, count: str) -> None:
+    r = reading(message, count)
+    assert r.straddles and not r.ambiguous
+
+
+@pytest.mark.parametrize("message,count", [("neut below 0.5", "neutrophils"), ("plt 29 or below", "platelets"),
+                                           ("plt sub 30", "platelets"), ("plt <30", "platelets"),
+                                           ("grade 4 neutropenia", "neutrophils"), ("G4 thrombocytopenia", "platelets"),
+                                           ("plt 20-25", "platelets"), ("neut ≤0.4", "neutrophils")])
 def test_bounds_at_or_below_the_threshold_are_falls(message: str, count: str) -> None:
     from bot.rules.cytopenia import event_of
 
