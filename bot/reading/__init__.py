@@ -2,9 +2,9 @@
 
 The readers run in one fixed order, here, and each is handed the figures already claimed:
 what-ifs first (so no reader takes a bound in "if plt drops below 30"), timing, the figures
-named for each count, then doses, then earlier count values nothing else explained, then
-renal and patient values; the last pass lists every figure nobody claimed, to be asked
-about or set aside. Every figure in a message ends with exactly one meaning.
+named for each count, renal and patient values, then doses (a figure without mg only where
+the words frame it as one), then count values nothing else explained; the last pass lists
+every figure nobody claimed, to be asked about or set aside. Every figure in a message ends with exactly one meaning.
 """
 from __future__ import annotations
 
@@ -36,12 +36,12 @@ def read_parsed(msg: Parsed, protocol: Protocol) -> Facts:
     claims = merged(claims, timing.claims)
     found = find_counts(msg, protocol, claims, timing.cycle)
     claims = merged(claims, found.claims)
+    renal = read_renal(msg, protocol, claims)
+    claims = merged(claims, renal.claims)
     dose = read_dose(msg, protocol, claims)
     claims = merged(claims, dose.claims)
     counts = read_counts(msg, protocol, history, found, claims, timing.cycle)
     claims = merged(claims, counts.claims)
-    renal = read_renal(msg, protocol, claims)
-    claims = merged(claims, renal.claims)
     left = leftovers(msg, claims, protocol)
 
     context = read_context(msg)

@@ -72,9 +72,8 @@ class _Mention:
         """The figure that is the count now (None when the words leave it open), and the others."""
         figures = self.figures
         # A grade said at the same time as a figure stands beside it: the figure is the count.
-        numbers = [f for f in figures if f.grade_range is None or f.mark == "past"]
-        if numbers and len(numbers) < len(figures):
-            figures = numbers
+        if any(f.grade_range is None for f in figures):
+            figures = [f for f in figures if f.grade_range is None or f.mark == "past"]
         now = [f for f in figures if f.mark == "now"]
         plain = [f for f in figures if f.mark == ""]
         if any(f.mark == "unclear" for f in figures):
@@ -288,8 +287,8 @@ class _Reader:
             if not free(items, k, self.taken):
                 continue
             mark, recovered = self.mark(prev + 1, k)
-            if not mark and m.figures[-1].num.bound:
-                mark = "now"  # "not below 30 - they are 31": the figure after a bound is the count
+            if not mark and m.figures[-1].num.bound and m.figures[-1].mark != "past":
+                mark = "now"  # "not below 30 - they are 31", "below 0.5 again - 0.38": the figure after a bound
             if not mark:
                 break  # nothing says when this figure was taken: it stays unexplained
             self.claim(k, name)
@@ -351,6 +350,8 @@ def find_counts(msg: Parsed, protocol: Protocol, taken: Claims, current_cycle: i
     unnamed: list[str] = []
     other: list[str] = []
     for i, it in enumerate(items):
+        if i in reader.taken:
+            continue  # a bare grade a name before it took ("plts are G2")
         if it.kind is Kind.GRADE and _statistic(items, i):
             reader.claims[i] = Claim(Role.ASIDE, "a grade in a trial statistic")
             continue
@@ -417,22 +418,26 @@ def read_counts(msg: Parsed, protocol: Protocol, history: History, found: CountM
 
 
 def _attach_earlier(reader: _Reader, mentions: tuple[_Mention, ...], protocol: Protocol) -> None:
-    """Free figures said to be earlier ("nadir 0.3 two weeks ago", "hx dropped to 0.4"): an earlier value of the
-    one count they fit (the only count named, or the only one whose plausible values hold them)."""
+    """Free figures a time word places ("nadir 0.3 two weeks ago", "hx dropped to 0.4", "today 0.7"): a value of
+    the one count they fit (the only count named, or the only one whose values can hold them)."""
     items = reader.items
     if not mentions or any(m.normal for m in mentions):
         return
+    mg_lo, mg_hi = protocol.ladder.plausible_mg
     for j, it in enumerate(items):
         if not free(items, j, reader.taken) or not it.num.readable or it.num.bound:
             continue
         mark, _ = reader.mark(max(0, j - 3), j)
         fall = j >= 2 and is_word(items[j - 1], ("to",)) and is_kw(items[j - 2], "DROP")
-        if mark != "past" and not (fall and _said_earlier(items, j)):
+        if mark not in ("past", "now") and not (fall and _said_earlier(items, j)):
             continue
-        fits = [m for m in mentions if _fits(protocol.counts[m.name], it.num)]
+        value = it.num.value
+        fits = [m for m in mentions if _fits(protocol.counts[m.name], it.num)
+                # A whole number a dose could be is no neutrophil count: "(was 15)" is the old dose.
+                and (protocol.counts[m.name].whole_numbers or value != int(value) or not mg_lo <= value <= mg_hi)]
         if len(fits) == 1:
             reader.claim(j, fits[0].name)
-            fits[0].figures.append(_Figure(it.num, reader.unit_after(j), "past"))
+            fits[0].figures.append(_Figure(it.num, reader.unit_after(j), "past" if mark != "now" else "now"))
 
 
 def _said_earlier(items: tuple[Item, ...], j: int) -> bool:

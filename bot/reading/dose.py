@@ -2,9 +2,15 @@
 
 A dose can be current ("on 10mg", "reduced to 10mg", "now 10mg"), past ("was on 15mg",
 "from 15mg", "15mg until last cycle") or proposed ("go up to 15mg", "escalate to 15").
-Only a current one is used; when none or several remain, the dose is left unknown. A dose
-written against another drug ("aciclovir 400mg", "400mg aciclovir", "amlodipine 5mg") is
-that drug's, and is set aside.
+Only a current one is used; when none or several remain, the dose is left unknown. The
+others are shown as earlier or proposed doses.
+
+Design rules:
+- A dose written against another drug is that drug's, and is set aside: after a drug's name
+  ("aciclovir 400mg", "pred 5mg": any word that cannot stand before a lenalidomide dose),
+  before one ("400mg aciclovir"), or in another person's clause ("her sister's on 15mg").
+- A figure without "mg" is a dose only where a dose change or time word frames it:
+  "escalate to 15", "was on 15, now 10", "restarted at 10", "(was 15)", "10 -> 15".
 """
 from __future__ import annotations
 
@@ -14,32 +20,48 @@ from dataclasses import dataclass
 from ..facts import DoseRead, Unreadable
 from ..parsing import Item, Kind, Parsed
 from ..protocol import Protocol
-from .words import Claim, Claims, Role, free, is_kw
+from .words import Claim, Claims, Role, clause, free, is_kw, is_word, named_count
 
 _SCHED_DAYS = {"SCHED_21": "1-21", "SCHEDULE_ALONE": "1-21", "SCHED_28": "1-28", "DAILY": None}
 # "was on 15mg" may be the dose before a hold (the one Table 2 steps down from); "from 15mg",
 # "15mg until last cycle", "no longer on 15mg" have been replaced.
-_WAS = frozenset({"was", "were", "previously", "before", "prior", "formerly", "originally"})
-_REPLACED_BEFORE = frozenset({"until", "longer", "stopped", "used"})
+_WAS = frozenset({"was", "were", "previously", "before", "prior", "formerly", "originally", "had"})
+_REPLACED_BEFORE = frozenset({"until", "longer", "stopped", "used", "not"})
 _REPLACED_AFTER = frozenset({"reduced", "decreased", "cut", "lowered", "stopped", "until", "changed"})
 _CHANGED = frozenset({"reduced", "decreased", "cut", "lowered", "down", "dropped", "increased", "escalated",
                       "raised", "went", "came", "been", "changed", "switched", "moved", "reduction", "decrease"})
 _PROPOSED = frozenset({"give", "start", "restart", "try", "escalate", "increase", "raise", "consider", "use",
                        "suggest", "suggests", "suggested", "plan", "planned", "planning", "want", "wants", "wanted",
-                       "script", "prescribe", "prescribed", "propose", "proposed"})
+                       "script", "prescribe", "prescribed", "propose", "proposed", "if", "could", "should", "would"})
 # Words that look like another drug's name ("amlodipine 5mg", "ramipril 10mg", "prednisolone 30").
 _DRUG_ENDINGS = ("pril", "sartan", "olol", "dipine", "statin", "olone", "isone", "sone", "azole", "cillin", "mycin",
                  "floxacin", "prazole", "xaban", "parin", "mab", "tinib", "vir", "dronate", "amide", "azine",
                  "oxetine", "idone", "ipine", "pam", "lam", "zepam", "fen", "profen", "phen", "ide", "ine", "xime",
                  "cycline", "conazole", "setron", "pramide", "thyroxine", "semide", "thiazide", "lukast")
+# Words that may stand right before a lenalidomide dose written "10mg"; any other word there is
+# taken as the name of the drug the dose belongs to ("pred 5mg", "cotrim 480mg").
+_BEFORE_DOSE = frozenset(
+    "at to from was were is are be been now of currently and still then back only just same her his the a an "
+    "maintenance maint daily start starting started restart restarted give given giving increase increased reduce "
+    "reduced try trying escalate escalated continue continuing continued keep keeping stay stays remain remains until "
+    "with on off taking takes took pt patient she he they it dose doses dosed len plan planned prescribed script "
+    "usual standard full lower higher reduction level step new old previous previously down up but or if so also "
+    "rx dispensed supply ok fine s m f yo yrs years old day days cycle cycles week weeks whether instead than "
+    "either both like about around approx approximately for by into onto stopped held paused prev already "
+    "when since after before".split())
 _TO = frozenset({"to", "into"})
 # "is 15mg ok?": a dose asked about.
 _ASKED_AFTER = frozenset({"ok", "okay", "fine", "safe", "suitable"})
-_OTHER_DRUG = frozenset({"OTHER_DRUG", "ANTICOAG_DRUG", "ANTICOAG_THERAPEUTIC", "ANTICOAG_PROPHYLACTIC", "VTE_DRUG",
-                         "DEX", "T_GCSF"})
-# "escalate to 15", "reduced to 10 last cycle": a dose change written without mg.
+_OTHER_DRUG = frozenset({"OTHER_DRUG", "MYELOMA_DRUG", "ANTICOAG_DRUG", "ANTICOAG_THERAPEUTIC", "ANTICOAG_PROPHYLACTIC",
+                         "VTE_DRUG", "DEX", "T_GCSF"})
+# A dose change written without mg: "escalate to 15", "reduced to 10", "back up to 10", "drop to 5".
 _CHANGE_VERBS = frozenset({"reduced", "reduce", "decreased", "decrease", "lowered", "lower", "cut", "escalate",
-                           "escalated", "increase", "increased"})
+                           "escalated", "increase", "increased", "dropped", "drop", "went", "go", "going", "come",
+                           "came", "moved", "move", "switched", "changed"})
+_ARROWS = frozenset({"->", "=>", "→", "⇒"})
+_LABELS = {"was": "an earlier lenalidomide dose", "from": "an earlier lenalidomide dose",
+           "replaced": "an earlier lenalidomide dose", "proposed": "a proposed lenalidomide dose",
+           "changed": "an earlier lenalidomide dose", "current": "another lenalidomide dose named"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,7 +72,7 @@ class _Dose:
     mg: float
     typed: str
     schedule: str | None
-    status: str  # changed, current, was, from, replaced, proposed or other
+    status: str  # changed, current, was, from, replaced or proposed
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,20 +92,41 @@ def _drug_like(it: Item) -> bool:
     return it.kind is Kind.WORD and len(it.text) >= 5 and it.text.endswith(_DRUG_ENDINGS)
 
 
+def _drug_word(it: Item) -> bool:
+    """A word standing where a drug's name would, before a dose: not one a lenalidomide dose follows."""
+    return it.kind is Kind.WORD and it.type == "WORD" and it.text not in _BEFORE_DOSE and len(it.text) >= 2
+
+
+def _someone_else(items: tuple[Item, ...], i: int) -> bool:
+    """ "her sister's on 15mg": another person is named earlier in the dose's clause."""
+    span = clause(items, i)
+    return any(is_kw(items[b], "RELATIVE") for b in range(span.start, i))
+
+
+def _other_drug(items: tuple[Item, ...], i: int) -> str | None:
+    """The other drug a dose at i is written against, if any: the word before it, else the one after."""
+    before = items[i - 1] if i else None
+    nxt = items[i + 1] if i + 1 < len(items) else None
+    it = items[i]
+    bare = it.kind is Kind.DOSE and it.parts[0][0] not in ("LEN", "ON", "DOSING")
+    if before is not None and ((before.kind is Kind.KEYWORD and before.type in _OTHER_DRUG)
+                               or (_drug_like(before) and not it.text[:1].isalpha())
+                               or (bare and _drug_word(before))):
+        return before.text
+    if nxt is not None and bare and ((nxt.kind is Kind.KEYWORD and nxt.type in _OTHER_DRUG) or _drug_like(nxt)):
+        return nxt.text  # "400mg aciclovir"
+    return None
+
+
 def _status(items: tuple[Item, ...], i: int) -> str:
-    """changed (the dose after a change), current, was, from, replaced, proposed or other (another drug's)."""
+    """changed (the dose after a change), current, was, from, replaced or proposed."""
     before = items[max(0, i - 5) : i]
     texts = [it.text for it in before]
     after = [it.text for it in items[i + 1 : i + 3]]
-    nxt = items[i + 1] if i + 1 < len(items) else None
-    if before and ((before[-1].kind is Kind.KEYWORD and before[-1].type in _OTHER_DRUG)
-                   or (_drug_like(before[-1]) and not items[i].text[:1].isalpha())):
-        return "other"
-    if nxt is not None and items[i].kind is Kind.DOSE and items[i].type == "MG" and (
-            (nxt.kind is Kind.KEYWORD and nxt.type in _OTHER_DRUG) or _drug_like(nxt)):
-        return "other"  # "400mg aciclovir"
     if any(is_kw(it, "NOW") for it in before[-2:]):
         return "current"
+    if before and is_kw(before[-1], "RESTARTED") or (len(before) > 1 and texts[-1] in ("at", "on") and is_kw(before[-2], "RESTARTED")):
+        return "changed"  # "restarted at 10": the dose since the restart
     if any(t in _REPLACED_BEFORE for t in texts[-3:]) or any(t in _REPLACED_AFTER for t in after):
         return "replaced"
     if texts[-1:] == ["from"]:
@@ -92,7 +135,9 @@ def _status(items: tuple[Item, ...], i: int) -> str:
         return "changed"  # "increased to 15mg", "escalated to 15mg" happened
     if texts and (texts[-1] in _TO or texts[-1].endswith(" to") or is_kw(before[-1], "T_DOSE_LEVELS")):
         # "reduced to 10mg" happened; "go up to 15mg" / "increase to 15mg" is asked about.
-        return "changed" if any(t in _CHANGED or t.split()[0] in _CHANGED for t in texts[:-1] + texts[-1:]) else "proposed"
+        if any(t in _PROPOSED for t in texts[:-1]):
+            return "proposed"
+        return "changed" if any(t in _CHANGED or t.split()[0] in _CHANGED for t in texts) else "proposed"
     asked = "instead" in after or (texts[-1:] in (["is"], ["would"], ["will"]) and after[:1] and after[0] in _ASKED_AFTER)
     if (any(t in _PROPOSED for t in texts[-2:]) or asked
             or any(is_kw(it, "T_DOSE_LEVELS", "START_Q") for it in before[-3:])):
@@ -102,23 +147,42 @@ def _status(items: tuple[Item, ...], i: int) -> str:
     return "current"
 
 
-def _unit_free_change(items: tuple[Item, ...], j: int) -> bool:
-    """ "escalate to 15", "reduced to 10": a free figure right after a dose change and "to"."""
-    if j < 1:
+def _framed(items: tuple[Item, ...], j: int, dose_context: bool) -> bool:
+    """Whether a free figure without mg is framed as a lenalidomide dose by the words around it."""
+    prev = items[j - 1] if j else None
+    if prev is None:
         return False
-    prev = items[j - 1]
+    window = items[max(0, j - 5) : j]
+    if any(named_count(x) or x.kind in (Kind.RENAL, Kind.PATIENT) for x in items[max(clause(items, j).start, j - 5) : j]):
+        return False  # "neuts dropped to 0.4", "CrCl now 45": a count's or a renal figure
+    if is_kw(prev, "RESTARTED") or (prev.text in ("at", "on") and j >= 2 and is_kw(items[j - 2], "RESTARTED")):
+        return True  # "restarted at 10"
     if is_kw(prev, "T_DOSE_LEVELS") and prev.text.endswith("to"):
         return True  # "increase her to 15"
-    return prev.text in _TO and j >= 2 and (
-        is_kw(items[j - 2], "T_DOSE_LEVELS") or (items[j - 2].kind is Kind.WORD and items[j - 2].text in _CHANGE_VERBS))
+    if prev.text in _TO or (is_kw(prev, "RECOVERED", "DROP") and prev.text.endswith("to")):
+        return any(is_kw(x, "T_DOSE_LEVELS") or (x.kind is Kind.WORD and x.text in _CHANGE_VERBS)
+                   or (is_kw(x, "RECOVERED") and "up" in x.text) for x in window) or is_kw(prev, "RECOVERED")
+    if prev.text == "from":
+        return any(is_kw(x, "T_DOSE_LEVELS") or (x.kind is Kind.WORD and x.text in _CHANGE_VERBS) for x in window)
+    if is_kw(prev, "NOW") and prev.text in _ARROWS:
+        return j >= 2 and items[j - 2].kind is Kind.FIGURE and any(
+            is_kw(x, "T_DOSE_LEVELS") or (x.kind is Kind.WORD and x.text in _CHANGE_VERBS) for x in window)
+    if j + 1 < len(items) and is_kw(items[j + 1], "NOW") and items[j + 1].text in _ARROWS:
+        return any(is_kw(x, "T_DOSE_LEVELS") or (x.kind is Kind.WORD and x.text in _CHANGE_VERBS) for x in window)
+    if dose_context and (is_kw(prev, "NOW") or (prev.text in _WAS and prev.kind is Kind.WORD)):
+        return True  # "was on 15, now 10", "(was 15)"
+    return False
 
 
-def _drug_name(items: tuple[Item, ...], i: int) -> str:
-    """The other drug a dose at i is written against: the word before it, else the one after."""
-    before = items[i - 1] if i else None
-    if before is not None and (_drug_like(before) or before.kind is Kind.KEYWORD):
-        return before.text
-    return items[i + 1].text
+def _unit_free_status(items: tuple[Item, ...], j: int) -> str:
+    prev = items[j - 1]
+    if is_kw(prev, "NOW") and prev.text in _ARROWS:
+        return "changed"  # "10 -> 15": 15 is the dose now
+    if j + 1 < len(items) and is_kw(items[j + 1], "NOW") and items[j + 1].text in _ARROWS:
+        return "from"
+    if prev.text in _WAS:
+        return "was"
+    return _status(items, j)
 
 
 def read_dose(msg: Parsed, protocol: Protocol, taken: Claims) -> DoseFound:
@@ -128,25 +192,31 @@ def read_dose(msg: Parsed, protocol: Protocol, taken: Claims) -> DoseFound:
     claims: dict[int, Claim] = {}
     unreadable: list[Unreadable] = []
     doses: list[_Dose] = []
+    dose_context = any(it.kind is Kind.DOSE for it in items) or msg.has("LEN")
     for i, it in enumerate(items):
         if it.kind is Kind.OTHER_DOSE:
             claims[i] = Claim(Role.ASIDE, f"{it.parts[0][1]} dose")
         elif it.kind is Kind.DOSE:
-            status = _status(items, i)
-            if status == "other":
-                claims[i] = Claim(Role.ASIDE, f"{_drug_name(items, i)} dose")
+            drug = _other_drug(items, i)
+            if drug is not None:
+                claims[i] = Claim(Role.ASIDE, f"{drug} dose")
+            elif _someone_else(items, i):
+                claims[i] = Claim(Role.ASIDE, "another person's dose")
             elif not it.num.readable:
                 unreadable.append(Unreadable("lenalidomide dose", msg.typed(it.num), "current_dose"))
             else:
-                doses.append(_Dose(i, it.num.value, it.text, it.extra, status))
-        elif free(items, i, taken) and it.num.readable and not it.num.bound and _unit_free_change(items, i):
-            if lo <= it.num.value <= hi:
-                claims[i] = Claim(Role.DOSE)
-                doses.append(_Dose(i, it.num.value, it.text, None, _status(items, i)))
-        elif free(items, i, taken) and i and _drug_like(items[i - 1]):
-            claims[i] = Claim(Role.ASIDE, f"{items[i - 1].text} dose")
+                doses.append(_Dose(i, it.num.value, it.text, it.extra, _status(items, i)))
+        elif free(items, i, taken) and it.num.readable and not it.num.bound:
+            value = it.num.value
+            if lo <= value <= hi and value * 2 == int(value * 2) and _framed(items, i, dose_context):
+                doses.append(_Dose(i, value, it.text, None, _unit_free_status(items, i)))
+            elif i and _drug_like(items[i - 1]):
+                claims[i] = Claim(Role.ASIDE, f"{items[i - 1].text} dose")
     current = _current(doses)
-    found = dict(doses_seen=len({d.mg for d in doses}), other_drug_dosed=any(c.label.endswith(" dose") for c in claims.values()),
+    for d in doses:
+        claims[d.index] = Claim(Role.DOSE) if d is current else Claim(Role.ASIDE, _LABELS[d.status])
+    found = dict(doses_seen=len({d.mg for d in doses}), other_drug_dosed=any(c.label.endswith(" dose") for c in claims.values()
+                                                                            if c.label not in _LABELS.values()),
                  myeloma_drug_dosed=any(it.kind is Kind.OTHER_DOSE and it.type == "MYELOMA_DRUG" for it in items),
                  unreadable=tuple(unreadable), claims=claims)
     if current is None:
@@ -157,9 +227,21 @@ def read_dose(msg: Parsed, protocol: Protocol, taken: Claims) -> DoseFound:
     sched = current.schedule or next((s for s in lone if _SCHED_DAYS[s]), None)
     if "SCHED_21" in lone or any(d.schedule in ("SCHED_21", "SCHEDULE_ALONE") for d in doses if d.mg == current.mg):
         sched = "SCHED_21"
-    non_daily = any(is_kw(it, "NON_DAILY") for it in items)
+    non_daily = _non_daily(items, {i for i, c in claims.items() if c.role is Role.ASIDE})
     dose = DoseRead(mg=current.mg, days=_SCHED_DAYS.get(sched) if sched else None, typed=current.typed, non_daily=non_daily)
     return DoseFound(dose, implausible=(), **found)
+
+
+def _non_daily(items: tuple[Item, ...], others: set[int]) -> bool:
+    """ "15mg alternate days": a not-once-daily schedule, unless it follows another drug's dose ("doxycycline 100mg bd")."""
+    for b, it in enumerate(items):
+        if is_kw(it, "NON_DAILY"):
+            k = b - 1
+            while k >= 0 and items[k].kind is Kind.SEP:
+                k -= 1
+            if k < 0 or not (items[k].kind is Kind.OTHER_DOSE or k in others):
+                return True
+    return False
 
 
 def _current(doses: list[_Dose]) -> _Dose | None:
