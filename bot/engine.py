@@ -169,7 +169,7 @@ class RenalRead(NamedTuple):
 # An unknown CrCl is tried as "no renal limit" and as the most restrictive band; a bound
 # ("CrCl <50") as its edge and the far end of its side.
 _LOWEST, _HIGHEST, _EDGE = 0.0, 250.0, 0.01
-_APPROX = 0.25  # "CrCl about 30" could be a quarter either side
+_APPROX = 0.1  # "CrCl about 45" could be a tenth either side
 
 
 def _renal(facts: Facts) -> RenalRead:
@@ -182,8 +182,10 @@ def _renal(facts: Facts) -> RenalRead:
         calc = _cockcroft_gault(facts)
         return RenalRead((facts.crcl, calc.ml_min), {}, flags)
     if facts.crcl is not None:
-        if facts.crcl_bound == "below":
-            return RenalRead((facts.crcl - _EDGE, _LOWEST), {}, flags)
+        if facts.crcl_bound == "range" and facts.crcl_upper is not None:
+            return RenalRead((facts.crcl, facts.crcl_upper), {}, flags)
+        if facts.crcl_bound in ("below", "at_most"):
+            return RenalRead((facts.crcl - _EDGE if facts.crcl_bound == "below" else facts.crcl, _LOWEST), {}, flags)
         if facts.crcl_bound == "above":
             return RenalRead((facts.crcl, _HIGHEST), {}, flags)
         if facts.crcl_bound == "approx":

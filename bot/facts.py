@@ -79,6 +79,7 @@ class Facts:
     crcl: float | None = None
     crcl_source: Literal["stated", "egfr", "calculated"] | None = None
     crcl_bound: BoundSide | None = None  # "CrCl <30": crcl is a bound, not a figure
+    crcl_upper: float | None = None  # "CrCl 30-40": the top of the range
     renal_unsettled: bool = False  # several renal figures and the words leave open which holds now
     dialysis: bool | None = None
     creatinine: float | None = None

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from ..parsing import Item, Kind, Parsed
-from .words import is_word
+from .words import clause, is_word
 
 TOPIC_OF = {
     "T_SPM": "spm", "T_VTE": "vte", "VTE_DRUG": "vte", "T_INFECTION": "infection", "FEVER": "infection",
@@ -57,17 +57,28 @@ def read_context(msg: Parsed) -> dict:
         "dexamethasone" if t == "DEX" else text for _, t, text in kw if t in ("OTHER_DRUG", "MYELOMA_DRUG", "DEX", "ANTICOAG_DRUG")
     ))
     out["myeloma_drugs"] = tuple(dict.fromkeys(text for _, t, text in kw if t == "MYELOMA_DRUG"))
-    # "relapsed", "lymphoma": another setting; "had VRD induction" is only history.
+    # "relapsed", "lymphoma": another setting; "had VRD induction", "dex in induction" said in the past is history.
     out["not_maintenance"] = any(
-        t == "NOT_MAINTENANCE" and not any(is_word(x, _HISTORY) for x in items[max(0, i - 2) : i]) for i, t, _ in kw
+        t == "NOT_MAINTENANCE" and not any(is_word(x, _HISTORY) for x in items[max(0, i - 2) : i]) and not _in_the_past(items, i)
+        for i, t, _ in kw
     )
     out["counts_normal"] = "COUNTS_OK" in types
     out["transfused"] = "TRANSFUSION" in types
     out["fever"] = bool(types & _FEVER)
-    renal_words = [text for _, t, text in kw if t == "T_RENAL"]
+    renal_words = [(i, text) for i, t, text in kw if t == "T_RENAL"]
     out["renal_mentioned"] = bool(renal_words)
-    out["acute_kidney_injury"] = any(w.startswith(("aki", "acute")) for w in renal_words)
+    # An AKI now leaves an older CrCl unsafe to use; one in the past ("during an AKI last year") does not.
+    out["acute_kidney_injury"] = any(w.startswith(("aki", "acute")) and not _in_the_past(items, i) for i, w in renal_words)
     return out
+
+
+_PAST_WORDS = frozenset({"was", "were", "had", "ago", "last", "previous", "previously", "prior", "old",
+                         "resolved", "recovered", "earlier", "former", "formerly", "not", "history", "hx"})
+
+
+def _in_the_past(items: tuple[Item, ...], i: int) -> bool:
+    """Whether the clause item i stands in puts it in the past, or denies it ("not the 25mg from her old protocol")."""
+    return any(is_word(items[k], _PAST_WORDS) for k in clause(items, i) if k != i)
 
 
 def vte_factors(msg: Parsed, age: float | None, bmi: float | None) -> dict[str, object]:

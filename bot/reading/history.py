@@ -25,6 +25,9 @@ _PAST_NEAR = frozenset({"was", "were", "had", "recent", "recently", "previous", 
 _OVER = frozenset({"after", "post", "since", "following"})
 _OTHER_REASONS = frozenset({"surgery", "operation", "procedure", "holiday", "biopsy", "dental", "admission", "scan"})
 _EVENT_WORDS = ("drop", "fall", "dip", "episode", "interruption")
+# "after last week's drop", "since the mid-cycle dip": a fall before now, said as an event.
+_FALL_NOUNS = frozenset({"drop", "drops", "fall", "falls", "dip", "dips"})
+_AFTER = frozenset({"after", "since", "following", "post"})
 _HOLDS = ("HELD", "HELD_WORD")
 
 
@@ -63,6 +66,13 @@ def read_history(msg: Parsed) -> History:
     for i, it in enumerate(items):
         if is_kw(it, "FIRST_EPISODE", "SUBSEQUENT") and any(w in it.text for w in _EVENT_WORDS):
             # "after the 2nd drop": a fall happened; of the count named beside it, if any.
+            named = {name_of(items[k]) for k in clause(items, i)} - {None}
+            if named:
+                fallen |= named
+            else:
+                unnamed = True
+        if is_kw(it, "DROP") and it.text in _FALL_NOUNS and any(
+                is_word(x, _AFTER) for x in items[max(clause(items, i).start, i - 4) : i]):
             named = {name_of(items[k]) for k in clause(items, i)} - {None}
             if named:
                 fallen |= named

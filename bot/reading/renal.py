@@ -70,8 +70,12 @@ def read_renal(msg: Parsed, protocol: Protocol, taken: Claims) -> RenalFound:
     implausible: list[str] = []
     unreadable: list[Unreadable] = []
     found: dict[str, list[tuple[Num, Item, str]]] = {"CRCL": [], "EGFR": [], "CREAT": []}
+    theirs = _another_persons(items)
     for i, it in enumerate(items):
         num = figure.get(i)
+        if i in theirs and it.kind is Kind.PATIENT:
+            claims[i] = Claim(Role.ASIDE, "another person's " + {"HEIGHT": "height", "WEIGHT": "weight"}.get(it.type, "age"))
+            continue
         if it.kind is Kind.RENAL and num is not None:
             if num.readable:
                 found[it.type].append((num, it, _when(items, i)))
@@ -102,11 +106,13 @@ def read_renal(msg: Parsed, protocol: Protocol, taken: Claims) -> RenalFound:
         if chosen is None or "crcl" in out:
             continue
         num, it = chosen
-        value = num.value * (60 if it.unit == "ML_S" else 1)  # mL/s -> mL/min
-        if not lo <= value <= hi:
+        per_min = 60 if it.unit == "ML_S" else 1  # mL/s -> mL/min
+        value = num.value * per_min
+        top = num.upper * per_min if num.upper is not None else None
+        if not lo <= value <= hi or (top is not None and not lo <= top <= hi):
             implausible.append(f"{'CrCl' if source == 'stated' else 'eGFR'} {num.typed}")
         else:
-            out.update(crcl=value, crcl_source=source, crcl_bound=num.bound.value if num.bound else None)
+            out.update(crcl=value, crcl_source=source, crcl_bound=num.bound.value if num.bound else None, crcl_upper=top)
     creat, unsure = _pick(found["CREAT"])
     open_question |= unsure
     if creat is not None:
@@ -167,9 +173,25 @@ def _age_beside_sex(items: tuple[Item, ...], out: dict, taken: Claims, ages: tup
     return {}
 
 
+_LINKING = frozenset({"s", "is", "was", "aged", "age"})
+
+
 def _beside(items: tuple[Item, ...], i: int, step: int) -> int | None:
-    """The nearest item to i on one side, past a comma."""
+    """The nearest item to i on one side, past a comma and a linking word ("she's 79", "male, 60")."""
     j = i + step
-    if 0 <= j < len(items) and items[j].kind is Kind.SEP:
+    while 0 <= j < len(items) and (items[j].kind is Kind.SEP or (step > 0 and is_word(items[j], _LINKING))):
         j += step
     return j if 0 <= j < len(items) else None
+
+
+def _another_persons(items: tuple[Item, ...]) -> set[int]:
+    """Items after a relative ("her husband (6ft 2, 110kg)") up to the patient's own pronoun or a sentence break."""
+    out, on = set(), False
+    for i, it in enumerate(items):
+        if is_kw(it, "RELATIVE"):
+            on = True
+        elif is_kw(it, "FEMALE", "MALE") or is_word(it, ("pt", "patient")) or (it.kind is Kind.SEP and it.text[:1] in ".;-"):
+            on = False
+        elif on:
+            out.add(i)
+    return out

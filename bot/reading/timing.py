@@ -7,7 +7,10 @@ from dataclasses import dataclass
 from ..parsing import Kind, Parsed, numbers_in
 from .words import PAST_AFTER, Claim, Role, is_kw, is_word
 
-_WAS_DAY = frozenset({"was", "were", "previous", "previously", "prior"})
+_WAS_DAY = frozenset({"was", "were", "previous", "previously", "prior", "last"})
+# "held mid-cycle", "stopped on d10", "after a mid-cycle drop": the timing of an earlier event.
+_EVENT_KW = ("HELD", "HELD_WORD")
+_FALL_NOUNS = frozenset({"drop", "drops", "fall", "falls", "dip", "dips"})
 _CLAUSE = re.compile(r"[,;.()]")
 _DAYS_PER = {"d": 1, "day": 1, "days": 1, "week": 7, "weeks": 7, "wk": 7, "wks": 7}
 _POST_UNIT = re.compile(r"(\d+)\s*(days?|d|weeks?|wks?)\b|d(?:ay)?\s*\+?\s*(\d+)")
@@ -30,17 +33,21 @@ def read_timing(msg: Parsed, cycle_days: int) -> TimingRead:
     items = msg.items
     day = cycle = phrase = post = None
     claims: dict[int, Claim] = {}
+    timings = [i for i, it in enumerate(items) if it.kind is Kind.TIMING]
+    today = [i for i in timings if _said_today(items, i)]
     for i, it in enumerate(items):
         if is_kw(it, "POST_TRANSPLANT") and post is None:
             post = _days_post(it.text)
         if it.kind is not Kind.TIMING:
             continue
         new_clause = i > 0 and (items[i - 1].kind is Kind.SEP or bool(_CLAUSE.search(msg.text[items[i - 1].end : it.start])))
-        if any(is_word(x, PAST_AFTER) for x in items[i + 1 : i + 3]) or (
-                not new_clause and any(is_word(x, _WAS_DAY) for x in items[max(0, i - 3) : i])):
+        earlier = any(is_word(x, PAST_AFTER) for x in items[i + 1 : i + 3]) or (
+            not new_clause and any(is_word(x, _WAS_DAY) for x in items[max(0, i - 3) : i]))
+        event = _event_timing(items, i)
+        if earlier or event or (today and i not in today and it.type in ("CYCLE_DAY", "DAY_N")):
             if any(c.isdigit() for c in it.text):
-                claims[i] = Claim(Role.ASIDE, "an earlier day")
-            continue  # "was 20 on d12 last cycle": that day is not today's
+                claims[i] = Claim(Role.ASIDE, "the day of an earlier event" if event else "an earlier day")
+            continue  # "was 20 on d12 last cycle", "held mid-cycle": that day is not today's
         nums = numbers_in(it.text)
         if it.type == "CYCLE_DAY":
             cycle, d = nums[0], nums[1]
@@ -65,6 +72,21 @@ def read_timing(msg: Parsed, cycle_days: int) -> TimingRead:
         day = None
     timing = ("day1" if day == 1 else "mid_cycle") if day is not None else phrase
     return TimingRead(cycle, day, timing, post, implausible, claims)
+
+
+def _said_today(items, i: int) -> bool:
+    """ "C2D15 today", "today C4D1": a day said to be today's."""
+    return any(is_kw(items[k], "NOW") and items[k].text.startswith(("today", "now")) for k in (i - 1, i + 1) if 0 <= k < len(items))
+
+
+def _event_timing(items, i: int) -> bool:
+    """Whether the timing at i dates an earlier event: "held mid-cycle", "stopped on d10", "a mid-cycle drop"."""
+    before = [x for x in items[max(0, i - 2) : i] if x.kind is not Kind.SEP]
+    if any(is_kw(x, *_EVENT_KW) or (is_kw(x, "DROP") and x.text in _FALL_NOUNS) for x in before[-2:]) \
+            and not any(is_kw(x, "NOW") for x in before):
+        return True
+    nxt = items[i + 1] if i + 1 < len(items) else None
+    return nxt is not None and is_kw(nxt, "DROP") and nxt.text in _FALL_NOUNS
 
 
 def _days_post(text: str) -> int | None:
