@@ -425,7 +425,8 @@ def _attach_earlier(reader: _Reader, mentions: tuple[_Mention, ...], protocol: P
         return
     mg_lo, mg_hi = protocol.ladder.plausible_mg
     for j, it in enumerate(items):
-        if not free(items, j, reader.taken) or not it.num.readable or it.num.bound:
+        if not free(items, j, reader.taken) or not it.num.readable or it.num.bound or (
+                it.num.kind is NumKind.WORDS and "point" not in it.num.typed):
             continue
         mark, _ = reader.mark(max(0, j - 3), j)
         fall = j >= 2 and is_word(items[j - 1], ("to",)) and is_kw(items[j - 2], "DROP")

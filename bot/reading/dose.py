@@ -18,7 +18,7 @@ import re
 from dataclasses import dataclass
 
 from ..facts import DoseRead, Unreadable
-from ..parsing import Item, Kind, Parsed
+from ..parsing import Item, Kind, NumKind, Parsed
 from ..protocol import Protocol
 from .words import Claim, Claims, Role, clause, free, is_kw, is_word, named_count
 
@@ -88,6 +88,11 @@ class DoseFound:
     claims: dict[int, Claim]
 
 
+def _word_integer(it: Item) -> bool:
+    # "at one point": a whole number in words is a figure only where a rule names it.
+    return it.num.kind is NumKind.WORDS and "point" not in it.num.typed
+
+
 def _drug_like(it: Item) -> bool:
     return it.kind is Kind.WORD and len(it.text) >= 5 and it.text.endswith(_DRUG_ENDINGS)
 
@@ -113,8 +118,9 @@ def _other_drug(items: tuple[Item, ...], i: int) -> str | None:
                                or (_drug_like(before) and not it.text[:1].isalpha())
                                or (bare and _drug_word(before))):
         return before.text
-    if nxt is not None and bare and ((nxt.kind is Kind.KEYWORD and nxt.type in _OTHER_DRUG) or _drug_like(nxt)):
-        return nxt.text  # "400mg aciclovir"
+    with_mg = it.kind is Kind.DOSE and any(t == "MG" for t, _ in it.parts)
+    if nxt is not None and with_mg and ((nxt.kind is Kind.KEYWORD and nxt.type in _OTHER_DRUG) or _drug_like(nxt)):
+        return nxt.text  # "400mg aciclovir", "on 15mg lansoprazole"
     return None
 
 
@@ -153,7 +159,7 @@ def _framed(items: tuple[Item, ...], j: int, dose_context: bool) -> bool:
     if prev is None:
         return False
     window = items[max(0, j - 5) : j]
-    if any(named_count(x) or x.kind in (Kind.RENAL, Kind.PATIENT) for x in items[max(clause(items, j).start, j - 5) : j]):
+    if _named_just_before(items, j):
         return False  # "neuts dropped to 0.4", "CrCl now 45": a count's or a renal figure
     if is_kw(prev, "RESTARTED") or (prev.text in ("at", "on") and j >= 2 and is_kw(items[j - 2], "RESTARTED")):
         return True  # "restarted at 10"
@@ -174,14 +180,28 @@ def _framed(items: tuple[Item, ...], j: int, dose_context: bool) -> bool:
     return False
 
 
+def _named_just_before(items: tuple[Item, ...], j: int) -> bool:
+    """Whether a count, renal or patient name stands a few words before j, with only words between."""
+    for k in range(j - 1, max(clause(items, j).start, j - 5) - 1, -1):
+        it = items[k]
+        if named_count(it) or it.kind in (Kind.RENAL, Kind.PATIENT):
+            return True
+        if it.kind not in (Kind.WORD, Kind.KEYWORD) or is_kw(it, "LEN", "ON", "T_DOSE_LEVELS"):
+            return False
+    return False
+
+
 def _unit_free_status(items: tuple[Item, ...], j: int) -> str:
     prev = items[j - 1]
+    nxt = items[j + 1] if j + 1 < len(items) else None
     if is_kw(prev, "NOW") and prev.text in _ARROWS:
         return "changed"  # "10 -> 15": 15 is the dose now
-    if j + 1 < len(items) and is_kw(items[j + 1], "NOW") and items[j + 1].text in _ARROWS:
+    if nxt is not None and is_kw(nxt, "NOW") and nxt.text in _ARROWS:
         return "from"
     if prev.text in _WAS:
         return "was"
+    if nxt is not None and is_kw(nxt, "NOW"):
+        return "changed"  # "back up to 10 now"
     return _status(items, j)
 
 
@@ -206,7 +226,7 @@ def read_dose(msg: Parsed, protocol: Protocol, taken: Claims) -> DoseFound:
                 unreadable.append(Unreadable("lenalidomide dose", msg.typed(it.num), "current_dose"))
             else:
                 doses.append(_Dose(i, it.num.value, it.text, it.extra, _status(items, i)))
-        elif free(items, i, taken) and it.num.readable and not it.num.bound:
+        elif free(items, i, taken) and it.num.readable and not it.num.bound and not _word_integer(it):
             value = it.num.value
             if lo <= value <= hi and value * 2 == int(value * 2) and _framed(items, i, dose_context):
                 doses.append(_Dose(i, value, it.text, None, _unit_free_status(items, i)))

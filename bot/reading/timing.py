@@ -81,7 +81,10 @@ def _said_today(items, i: int) -> bool:
 
 def _event_timing(items, i: int) -> bool:
     """Whether the timing at i dates an earlier event: "held mid-cycle", "stopped on d10", "a mid-cycle drop"."""
-    before = [x for x in items[max(0, i - 2) : i] if x.kind is not Kind.SEP]
+    start = i
+    while start > 0 and items[start - 1].kind is not Kind.SEP and start > i - 2:
+        start -= 1
+    before = items[start:i]
     if any(is_kw(x, *_EVENT_KW) or (is_kw(x, "DROP") and x.text in _FALL_NOUNS) for x in before[-2:]) \
             and not any(is_kw(x, "NOW") for x in before):
         return True
