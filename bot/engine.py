@@ -221,12 +221,23 @@ def _count_question(facts: Facts) -> tuple | None:
         return None
     if facts.unnamed_values and (facts.dose or facts.timing):
         return ("count_type",), None, None
+    if _first_start(facts):
+        # "about to start len, CrCl 44 - dose?": the starting dose turns on the kidneys; a word such
+        # as "bloods" or a first cycle's day 1 does not make it a question about the counts.
+        return (("count_type",), None, None) if facts.unnamed_values else None
     if facts.count_names_without_value or facts.other_counts or facts.unnamed_values:
         return ("count",), None, None
     if facts.timing or facts.held:
         # Starting a cycle or restarting after a hold turns on the counts, whatever the kidneys allow.
         return ("count",), "Starting a cycle or restarting after a hold depends on the counts.", None
     return None
+
+
+def _first_start(facts: Facts) -> bool:
+    """A question about the starting dose before the first cycle, with the renal facts it needs."""
+    renal_known = facts.crcl is not None or facts.creatinine is not None or facts.dialysis is not None
+    return (facts.start_question and renal_known and facts.cycle in (None, 1) and not facts.held
+            and (facts.cycle_day in (None, 1)))
 
 
 def _dosing(facts: Facts, protocol: Protocol, flags: set[str], renal: RenalRead, common: dict) -> Answer:

@@ -23,6 +23,7 @@ _VTE_FLAGS = {
     "ANTICOAG_THERAPEUTIC": ("anticoagulation", "therapeutic"),
     "ANTICOAG_PROPHYLACTIC": ("anticoagulation", "prophylactic"), "NO_ANTICOAG": ("anticoagulation", "none"),
 }
+_RED_CELLS = frozenset({"anaemia", "anemia", "anaemic", "anemic", "rbc", "rbcs", "red", "prbc", "blood"})
 _HISTORY = frozenset({"had", "after", "post", "following", "previous", "prior", "completed", "finished"})
 _FEVER = frozenset({"FEVER", "FEVER_TEMPERATURE"})
 # Inside these items the drug or cytopenia token still names a topic ("aspirin 75", "grade 4 neutropenia").
@@ -63,7 +64,9 @@ def read_context(msg: Parsed) -> dict:
         for i, t, _ in kw
     )
     out["counts_normal"] = "COUNTS_OK" in types
-    out["transfused"] = "TRANSFUSION" in types
+    # A platelet transfusion hides a recovery; red cells for anaemia ("Hb 74, transfuse") do not.
+    red_cells = msg.has("HB") or any(is_word(it, _RED_CELLS) for it in items)
+    out["transfused"] = any(t == "TRANSFUSION" and ("platelet" in text or "pool" in text or not red_cells) for _, t, text in kw)
     out["fever"] = bool(types & _FEVER)
     renal_words = [(i, text) for i, t, text in kw if t == "T_RENAL"]
     out["renal_mentioned"] = bool(renal_words)

@@ -111,6 +111,7 @@ class CountsRead:
     unreadable: tuple[Unreadable, ...]
     implausible: tuple[str, ...]
     claims: dict[int, Claim]
+    repeat_fall: bool = False  # a count is low now after an earlier fall and a restart: a subsequent drop
 
 
 def _marker(it: Item, words: frozenset[str]) -> str | None:
@@ -404,17 +405,24 @@ def read_counts(msg: Parsed, protocol: Protocol, history: History, found: CountM
     _attach_earlier(reader, mentions, protocol)
     loose = {clause(items, k).start for k in _loose_recovery(items, reader.markers_used)}
     readings, implausible, unreadable = [], [], []
+    repeat = False
     for m in mentions:
         bad = next((f for f in m.figures if not f.num.readable and f.grade_range is None), None)
         if bad is not None:
             unreadable.append(Unreadable(protocol.counts[m.name].label, msg.typed(bad.num), "count"))
             continue
-        r = _reading(protocol.counts[m.name], m, _fell(m, history, loose, mentions, protocol), history)
+        rule = protocol.counts[m.name]
+        fell = _fell(m, history, loose, mentions, protocol)
+        r = _reading(rule, m, fell, history)
         if r.implausible:
             implausible.append(f"{r.count} {r.typed}")
         readings.append(r)
+        chosen, others = m.current()
+        low_now = chosen is not None and chosen.num.value is not None and _side(rule, chosen, r.value) == "below"
+        low_before = any(f.num.value is not None and _side(rule, f, to_si(rule, f.num, f.unit)[0]) == "below" for f in others)
+        repeat |= history.restarted and low_now and (low_before or m.prior_fall or fell is True)
     return CountsRead(tuple(readings), found.valueless, found.unnamed, found.other_counts, tuple(unreadable),
-                      tuple(implausible), reader.claims)
+                      tuple(implausible), reader.claims, repeat)
 
 
 def _attach_earlier(reader: _Reader, mentions: tuple[_Mention, ...], protocol: Protocol) -> None:

@@ -56,9 +56,10 @@ def read_history(msg: Parsed) -> History:
     items = msg.items
     types = msg.types
     first, later = "FIRST_EPISODE" in types, "SUBSEQUENT" in types
-    episode = None if first and later else "first" if first else "subsequent" if later else None
     holds = [i for i, it in enumerate(items) if _is_hold(it)]
     restarts = [i for i, it in enumerate(items) if is_kw(it, "RESTARTED")]
+    # "after the first drop she was restarted ... now 0.35 again": the first fall is over, this one is a repeat.
+    episode = ("subsequent" if restarts else None) if first and later else "first" if first else "subsequent" if later else None
     held = bool(holds) and not _other_reason(items) and (not restarts or holds[-1] > restarts[-1])
     fallen: set[str] = set()
     over: set[str] = set()

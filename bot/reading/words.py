@@ -56,8 +56,10 @@ PAST_BEFORE = frozenset({"was", "were", "previously", "previous", "had", "last",
 PAST_AFTER = frozenset({"yesterday", "yday", "ystday", "yest", "yesterdays", "yesterday's", "ago", "before", "previously", "earlier", "last",
                         "prior", "admission", "admitted", "clinic", "baseline", "previous", "monday", "tuesday",
                         "wednesday", "thursday", "friday", "saturday", "sunday", "mon", "tue", "wed", "thu", "fri"})
-# A figure after these is a what-if, not a reading ("if plt drops below 30").
-HYPOTHETICAL = frozenset({"if", "whether", "unless", "suppose", "supposing", "hypothetically", "should"})
+# A bound after these is a what-if or a definition, not a reading ("if plt drops below 30",
+# "does 0.5 count as <0.5?").
+HYPOTHETICAL = frozenset({"if", "whether", "unless", "suppose", "supposing", "hypothetically", "should", "as", "means",
+                          "mean", "meaning", "defined"})
 # Between a name and its figure ("anc back to 0.7", "crcl is 35", "platelets on day 9 were 24").
 BRIDGE_KW = frozenset({"RECOVERED", "NOW", "DROP", "ON", "HELD", "HELD_WORD", "CLOCK", "DATE", "DATE_WORDS", "PLACE",
                        "SUBSEQUENT", "FIRST_EPISODE"})
