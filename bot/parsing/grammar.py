@@ -8,6 +8,7 @@ from importlib import resources
 from pathlib import Path
 
 from lark import Lark
+from lark.lark import PostLex
 
 from .items import ItemBuilder
 from .lexer import FirstCharLexer
@@ -23,10 +24,46 @@ def grammar_text() -> str:
     return (Path(__file__).resolve().parents[2] / "grammar" / GRAMMAR_FILE).read_text(encoding="utf-8")
 
 
+_TERMINAL = re.compile(r"^([A-Z][A-Z0-9_]*)(?:\.\d+)?\s*:", re.M)
+_RULE = re.compile(r"^[?_a-z][a-z0-9_]*\s*:.*?(?=^\S)", re.M | re.S)
+_NAME = re.compile(r"\b[A-Z][A-Z0-9_]*\b")
+_IGNORED = re.compile(r"^%ignore\s+([A-Z][A-Z0-9_]*)", re.M)
+
+
+def plain_terminals(grammar: str) -> frozenset[str]:
+    """Terminals no rule names: lexed, then handed to the parser as TOKEN."""
+    defined = set(_TERMINAL.findall(grammar))
+    used = {n for rule in _RULE.findall(grammar) for n in _NAME.findall(rule)}
+    return frozenset(defined - used - set(_IGNORED.findall(grammar)))
+
+
+class AsToken(PostLex):
+    """lark's post-lexer hook: shows the parser every terminal no rule names as TOKEN.
+
+    `always_accept` keeps those terminals in the lexer although no rule uses them; each
+    token keeps its own terminal as `kind`. With `rename=False` it only keeps them (for
+    comparing lexers).
+    """
+
+    def __init__(self, grammar: str, rename: bool = True):
+        self.always_accept = tuple(sorted(plain_terminals(grammar)))
+        self._plain = frozenset(self.always_accept) if rename else frozenset()
+
+    def process(self, stream):
+        """Each token, its type made TOKEN when no rule names it."""
+        plain = self._plain
+        for tok in stream:
+            if tok.type in plain:
+                tok.type = "TOKEN"
+            yield tok
+
+
 @lru_cache(maxsize=1)
 def parser() -> Lark:
     """lark's LALR parser for the grammar, building items as it reduces; built once per process."""
-    return Lark(grammar_text(), parser="lalr", lexer=FirstCharLexer, transformer=ItemBuilder(), cache=_cache_path())
+    text = grammar_text()
+    return Lark(text, parser="lalr", lexer=FirstCharLexer, postlex=AsToken(text), transformer=ItemBuilder(),
+                cache=_cache_path())
 
 
 def _cache_path() -> str | bool:

@@ -234,7 +234,7 @@ def _imperial(kind: str, text: str) -> Num:
 
 def _span(kind: Kind, type_: str, tokens, **fields) -> Item:
     return Item(kind, type_, " ".join(t.value for t in tokens), tokens[0].start_pos,
-                tokens[-1].start_pos + len(tokens[-1].value), parts=tuple((t.type, t.value) for t in tokens), **fields)
+                tokens[-1].start_pos + len(tokens[-1].value), parts=tuple((t.kind, t.value) for t in tokens), **fields)
 
 
 def _placed(num: Num, tok) -> Num:
@@ -259,19 +259,19 @@ class ItemBuilder(Transformer):
             if isinstance(c, Item):
                 out.append(c)
                 continue
-            kind = _SINGLE.get(c.type)
-            if c.type == "UNREADABLE":  # on their own, "?" ends a sentence and "pending" marks a question
-                out.append(_span(Kind.SEP if c.value.startswith("?") else Kind.KEYWORD, c.type, [c]))
-            elif c.type in _FIGURES:
-                out.append(_span(Kind.FIGURE, c.type, [c], num=_placed(to_num(c.type, c.value), c)))
-            elif c.type == "BOUND":
-                out.append(_span(Kind.FIGURE, c.type, [c], num=_placed(to_bound(c.value), c)))
-            elif c.type == "NUM_RANGE":
-                out.append(_span(Kind.FIGURE, c.type, [c], num=_placed(to_range(c.value), c)))
-            elif c.type in ("AGE_SEX", "HEIGHT_M"):
-                out.append(_span(Kind.PATIENT, c.type, [c]))
+            t = c.kind  # the terminal that matched (the parser may have seen it as TOKEN)
+            if t == "UNREADABLE":  # on their own, "?" ends a sentence and "pending" marks a question
+                out.append(_span(Kind.SEP if c.value.startswith("?") else Kind.KEYWORD, t, [c]))
+            elif t in _FIGURES:
+                out.append(_span(Kind.FIGURE, t, [c], num=_placed(to_num(t, c.value), c)))
+            elif t == "BOUND":
+                out.append(_span(Kind.FIGURE, t, [c], num=_placed(to_bound(c.value), c)))
+            elif t == "NUM_RANGE":
+                out.append(_span(Kind.FIGURE, t, [c], num=_placed(to_range(c.value), c)))
+            elif t in ("AGE_SEX", "HEIGHT_M"):
+                out.append(_span(Kind.PATIENT, t, [c]))
             else:
-                out.append(_span(kind or Kind.KEYWORD, c.type, [c]))
+                out.append(_span(_SINGLE.get(t, Kind.KEYWORD), t, [c]))
         return tuple(out)
 
     def count(self, c):

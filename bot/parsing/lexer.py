@@ -79,14 +79,18 @@ def first_chars(seq) -> tuple[frozenset | None, bool]:
 
 
 class Tok:
-    """A token: what lark's parser and our driver read of one (lark's Token costs more to make)."""
+    """A token: what lark's parser reads of one (lark's Token costs more to make).
 
-    __slots__ = ("type", "value", "start_pos")
+    `type` is what the parser sees; `kind` is the terminal that matched, kept for the readers
+    when the parser is shown a more general type.
+    """
+
+    __slots__ = ("type", "value", "start_pos", "kind")
     # Read by lark when it borrows a position for its end-of-input token.
     line = column = end_line = end_column = end_pos = None
 
     def __init__(self, type: str, value: str, start_pos: int):
-        self.type, self.value, self.start_pos = type, value, start_pos
+        self.type, self.value, self.start_pos, self.kind = type, value, start_pos, type
 
     def __repr__(self) -> str:
         return f"Tok({self.type!r}, {self.value!r})"
@@ -96,9 +100,19 @@ class FirstCharLexer(Lexer):
     """Drop-in lark lexer (interface 0: `lex(text)`) dispatching on the next character."""
 
     def __init__(self, lexer_conf):
-        terminals = sorted(lexer_conf.terminals, key=lambda t: (-t.priority, -t.pattern.max_width, -len(t.pattern.value), t.name))
-        self.ignore = frozenset(lexer_conf.ignore)
-        self.flags = lexer_conf.g_regex_flags
+        self._build(lexer_conf.terminals, lexer_conf.ignore, lexer_conf.g_regex_flags)
+
+    @classmethod
+    def from_terminals(cls, terminals, ignore, flags: int = 0) -> "FirstCharLexer":
+        """The lexer for a set of lark TerminalDefs (what lark hands over in its lexer_conf)."""
+        lexer = cls.__new__(cls)
+        lexer._build(terminals, ignore, flags)
+        return lexer
+
+    def _build(self, terminals, ignore, flags: int) -> None:
+        terminals = sorted(terminals, key=lambda t: (-t.priority, -t.pattern.max_width, -len(t.pattern.value), t.name))
+        self.ignore = frozenset(ignore)
+        self.flags = flags
         self._terminals = []  # (name, prefix, [(alternative, first chars)], suffix), in lark's order
         for t in terminals:
             prefix, alts, suffix = split_alternatives(t.pattern.to_regexp())
