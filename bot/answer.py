@@ -2,9 +2,8 @@
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass, field
 from typing import Any, Literal
-
-from pydantic import BaseModel, ConfigDict, Field, field_serializer
 
 Status = Literal["answered", "clarify", "out_of_scope", "rejected"]
 Action = Literal["interrupt", "delay_cycle", "refer", "resume", "start", "continue", "info"]
@@ -16,26 +15,23 @@ DOSING_TOPICS = frozenset({"neutropenia", "thrombocytopenia", "renal", "dose_lev
 ACTION_ORDER: tuple[str, ...] = ("interrupt", "delay_cycle", "refer", "resume", "start", "continue", "info")
 
 
-class Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+def _number(x: float) -> float | int:
+    return int(x) if float(x).is_integer() else x
 
 
-class Dose(Frozen):
+@dataclass(frozen=True, slots=True)
+class Dose:
     """A lenalidomide dose: mg once daily on the given days of a 28-day cycle."""
 
     mg: float
     days: Days
     cycle_days: Literal[28] = 28
     # Taken on other than every scheduled day ("alternate days"): on no ladder step. Not in the JSON.
-    irregular: bool = Field(default=False, exclude=True)
-
-    @field_serializer("mg")
-    def _mg(self, mg: float) -> float | int:
-        return int(mg) if float(mg).is_integer() else mg
+    irregular: bool = False
 
     def label(self) -> str:
         """Human form, e.g. '5 mg once daily, days 1-21 of 28'."""
-        mg = self._mg(self.mg)
+        mg = _number(self.mg)
         if self.irregular:
             return f"{mg} mg, not once daily"
         return f"{mg} mg once daily, days {self.days} of {self.cycle_days}"
@@ -44,21 +40,30 @@ class Dose(Frozen):
         """Identity on the dose ladder."""
         return (float(self.mg), self.days, self.irregular)
 
+    def as_json(self) -> dict[str, Any]:
+        """The contract's form of the dose."""
+        return {"mg": _number(self.mg), "days": self.days, "cycle_days": self.cycle_days}
 
-class ProtocolRef(Frozen):
+
+@dataclass(frozen=True, slots=True)
+class ProtocolRef:
+    """The rule set an answer comes from."""
+
     name: str
     version: str
 
 
-class Statement(Frozen):
+@dataclass(frozen=True, slots=True)
+class Statement:
     """One sentence on a card and the source it rests on (a review section or an external source)."""
 
     text: str
     cite: str
 
 
-class Detail(Frozen):
-    """What a card shows beyond the contract fields; excluded from the JSON form."""
+@dataclass(frozen=True, slots=True)
+class Detail:
+    """What a card shows beyond the contract fields; not in the JSON form."""
 
     headline: str
     read_as: str = ""
@@ -69,22 +74,33 @@ class Detail(Frozen):
     disclaimer: str = ""
 
 
-class Answer(Frozen):
+@dataclass(frozen=True, slots=True)
+class Answer:
     """The contract's answer (CONTRACT.md) with the card's structured detail alongside."""
 
     status: Status
+    protocol: ProtocolRef
+    detail: Detail
     action: Action | None = None
     dose: Dose | None = None
     flags: tuple[str, ...] = ()
     topics: tuple[str, ...] = ()
     citations: tuple[str, ...] = ()
     missing: tuple[str, ...] = ()
-    understood: dict[str, Any] = Field(default_factory=dict)
-    protocol: ProtocolRef
-    scores: dict[str, Any] = Field(default_factory=dict)
+    understood: dict[str, Any] = field(default_factory=dict)
+    scores: dict[str, Any] = field(default_factory=dict)
     text: str = ""
-    detail: Detail = Field(exclude=True)
+
+    def as_json(self) -> dict[str, Any]:
+        """The contract's JSON object, fields in the contract's order."""
+        return {
+            "status": self.status, "action": self.action, "dose": self.dose.as_json() if self.dose else None,
+            "flags": list(self.flags), "topics": list(self.topics), "citations": list(self.citations),
+            "missing": list(self.missing), "understood": self.understood,
+            "protocol": {"name": self.protocol.name, "version": self.protocol.version},
+            "scores": self.scores, "text": self.text,
+        }
 
     def to_json(self) -> str:
         """The one-line JSON object of the contract."""
-        return json.dumps(self.model_dump(mode="json"), ensure_ascii=False, separators=(",", ":"))
+        return json.dumps(self.as_json(), ensure_ascii=False, separators=(",", ":"))

@@ -199,7 +199,7 @@ class AuditStore:
 
     def _row(self, at: datetime, answer: Answer, surface: Surface, user_id: str) -> tuple[object, ...]:
         # Straight to the column values: no model on the writer thread, which shares the GIL.
-        dose = json.dumps(answer.dose.model_dump(mode="json"), sort_keys=True) if answer.dose else None
+        dose = json.dumps(answer.dose.as_json(), sort_keys=True) if answer.dose else None
         return (
             at.isoformat(timespec="milliseconds"), surface, self.user_hash(user_id), answer.status, answer.action,
             dose, json.dumps(list(answer.flags)), json.dumps(list(answer.citations)),

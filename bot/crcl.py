@@ -1,10 +1,10 @@
 """Creatinine clearance by Cockcroft-Gault, with the NHS GGC weight convention (external-facts.md)."""
 from __future__ import annotations
 
+from dataclasses import dataclass
 import math
 from typing import Literal
 
-from .answer import Frozen
 
 Sex = Literal["female", "male"]
 
@@ -19,7 +19,8 @@ _ADJUSTED_FRACTION = 0.4
 _UMOL_FACTOR: dict[str, float] = {"male": 1.23, "female": 1.04}
 
 
-class CrClResult(Frozen):
+@dataclass(frozen=True, slots=True)
+class CrClResult:
     """A calculated creatinine clearance and the weight that went into it."""
 
     ml_min: float

@@ -38,7 +38,7 @@ from pydantic import (
     model_validator,
 )
 
-from .answer import Frozen, Statement
+from .answer import Statement
 
 __all__ = [
     "SECTIONS",
@@ -258,6 +258,10 @@ class _FileIn(_In):
 
 
 # --- the public models ----------------------------------------------------------------
+
+
+class Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
 
 
 class Topic(Frozen):

@@ -1,11 +1,11 @@
 """Find and redact patient identifiers (NHS numbers, hospital numbers, dates of birth, names) in ward messages."""
 from __future__ import annotations
 
+from dataclasses import dataclass
 import re
 from datetime import date
 from typing import Literal
 
-from .answer import Frozen
 
 Kind = Literal["nhs_number", "mrn", "date_of_birth", "name"]
 
@@ -19,12 +19,17 @@ PLACEHOLDERS: dict[str, str] = {
 LATEST_BIRTH_YEAR = 2010
 
 
-class Identifier(Frozen):
+@dataclass(frozen=True, slots=True)
+class Identifier:
     """One identifier in a message: its kind and the half-open span [start, end) it covers."""
 
     kind: Kind
     start: int
     end: int
+
+    def __post_init__(self) -> None:
+        if self.kind not in PLACEHOLDERS:
+            raise ValueError(f"unknown identifier kind {self.kind!r}")
 
 
 # Shared edges for numbers: not glued to a word, a decimal, a fraction or a range ("0.3", "21/28", "1-21").

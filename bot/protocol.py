@@ -1,35 +1,46 @@
-"""The dosing protocol as validated data: thresholds, the dose ladder, Table 2 rows, renal bands."""
+"""The dosing protocol as data: thresholds, the dose ladder, Table 2 rows, renal bands.
+
+Design rules:
+- The file is read into frozen dataclasses by bot/schema.py, which checks every field's type;
+  the checks that span fields are each class's `__post_init__`.
+- Loading is the only I/O here, in `load_protocol`; the rest is pure.
+"""
 from __future__ import annotations
 
 import os
 import tomllib
+from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, model_validator
-
 from .answer import Dose, ProtocolRef, Statement
+from .schema import build
 
 DEFAULT_FILE = "review-table2.toml"
 PROTOCOL_ENV = "WARDBOT_PROTOCOL"
 
 
-class _Model(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-
-class Escalation(Dose):
+@dataclass(frozen=True, slots=True)
+class Escalation:
+    mg: float
+    days: Literal["1-28", "1-21"]
     after_cycles: int
 
+    def label(self) -> str:
+        """Human form of the escalated dose."""
+        return Dose(mg=self.mg, days=self.days).label()
 
-class LadderColumn(_Model):
+
+@dataclass(frozen=True, slots=True)
+class LadderColumn:
     title: str
     levels: tuple[Dose, ...]
 
 
-class Ladder(_Model):
+@dataclass(frozen=True)
+class Ladder:
     cite: str
     steps: tuple[Dose, ...]
     start: Dose
@@ -37,20 +48,18 @@ class Ladder(_Model):
     escalation_says: str
     columns: tuple[LadderColumn, ...]
     plausible_mg: tuple[float, float]
+
     @cached_property
     def _position(self) -> dict[tuple[float, str], int]:
-        # cached_property lands in the instance __dict__, so later reads skip pydantic's __getattr__.
         return {s.key(): i for i, s in enumerate(self.steps)}
 
-    @model_validator(mode="after")
-    def _ordered(self) -> "Ladder":
+    def __post_init__(self) -> None:
         keys = [s.key() for s in self.steps]
         if len(set(keys)) != len(keys) or not keys:
             raise ValueError("ladder steps must be distinct and non-empty")
         for dose in (self.start, *(lvl for col in self.columns for lvl in col.levels)):
             if dose.key() not in keys:
                 raise ValueError(f"{dose.label()} is not a ladder step")
-        return self
 
     def index(self, dose: Dose) -> int | None:
         """Position of a dose on the ladder (0 = highest), None when it is on no step."""
@@ -75,7 +84,8 @@ def _exposure(d: Dose) -> float:
     return d.mg * (21 if d.days == "1-21" else 28)
 
 
-class CountRule(_Model):
+@dataclass(frozen=True, slots=True)
+class CountRule:
     label: str
     unit: str
     threshold: float
@@ -83,12 +93,13 @@ class CountRule(_Model):
     per_microlitre: tuple[float, float]
     cite: str
     # CTCAE grade -> [lowest, highest) value in x10^9/L; "lln": up to the lower limit of normal.
-    grades: dict[str, tuple[float, float | Literal["lln"]]] = {}
+    grades: dict[str, tuple[float, float | Literal["lln"]]] = field(default_factory=dict)
     grades_cite: str = ""
     whole_numbers: bool = False  # reported in whole numbers (platelets): a decimal figure is not this count
 
 
-class Cycle(_Model):
+@dataclass(frozen=True, slots=True)
+class Cycle:
     days: int
     cite: str
 
@@ -99,7 +110,8 @@ Timing = Literal["any", "day1", "mid_cycle"]
 Episode = Literal["any", "first", "subsequent"]
 
 
-class CytopeniaRow(_Model):
+@dataclass(frozen=True, slots=True)
+class CytopeniaRow:
     id: str
     count: CountName
     event: Event
@@ -114,20 +126,22 @@ class CytopeniaRow(_Model):
     when: str | None = None  # when the next dose applies, if not "once the count is back"
 
 
-class Note(_Model):
+@dataclass(frozen=True, slots=True)
+class Note:
     cite: str
     says: str
 
 
-class RenalBand(_Model):
+@dataclass(frozen=True, slots=True)
+class RenalBand:
     id: str
-    dialysis: bool = False
-    below: float | None = None
     dose: Dose
-    cap: bool = True
     flags: tuple[str, ...]
     cite: tuple[str, ...]
     says: str
+    dialysis: bool = False
+    below: float | None = None
+    cap: bool = True
 
     def matches(self, crcl: float | None, dialysis: bool | None) -> bool:
         """Whether this band applies to the patient's renal facts."""
@@ -138,7 +152,8 @@ class RenalBand(_Model):
         return crcl is not None and crcl < self.below
 
 
-class Protocol(_Model):
+@dataclass(frozen=True, eq=False)
+class Protocol:
     name: str
     version: str
     source: str
@@ -153,6 +168,7 @@ class Protocol(_Model):
     # Values read from a message outside these ranges are asked about, never answered.
     plausible: dict[Literal["crcl", "creatinine_umol_l", "creatinine_mg_dl", "age", "weight_kg", "height_cm", "bmi"],
                     tuple[float, float]]
+
     @cached_property
     def _statements(self) -> dict[str, Statement]:
         # Rule wording is fixed per protocol: format it once, not per message.
@@ -188,8 +204,7 @@ class Protocol(_Model):
             if r.count == count and r.event == event and (timing is None or r.timing in ("any", timing))
         )
 
-    @model_validator(mode="after")
-    def _complete(self) -> "Protocol":
+    def __post_init__(self) -> None:
         # Every (count, event) pair must have a row, or some message would fall through
         # every rule silently.
         for count in ("neutrophils", "platelets"):
@@ -200,7 +215,6 @@ class Protocol(_Model):
                     raise ValueError(f"no cytopenia row for {count} {event}")
         if not self.renal or self.renal[-1].below is not None or self.renal[-1].dialysis:
             raise ValueError("the last renal band must be the catch-all (no `below`, no `dialysis`)")
-        return self
 
     @cached_property
     def ref(self) -> ProtocolRef:
@@ -224,7 +238,7 @@ def load_protocol(path: str | Path | None = None) -> Protocol:
         raw = resources.files("bot.protocols").joinpath(DEFAULT_FILE).read_bytes()
     else:
         raw = Path(path).read_bytes()
-    return Protocol.model_validate(tomllib.loads(raw.decode("utf-8")))
+    return build(Protocol, tomllib.loads(raw.decode("utf-8")), "protocol")
 
 
 @lru_cache(maxsize=1)

@@ -1,6 +1,7 @@
 """The audit store keeps outcomes per answer and never the question, `understood`, or a raw user id."""
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import sqlite3
@@ -133,7 +134,7 @@ def test_unopenable_path_names_the_variable(tmp_path):
 
 
 def test_an_answer_without_dose_or_action(store):
-    bare = answer().model_copy(update={"status": "clarify", "action": None, "dose": None, "flags": (), "citations": ()})
+    bare = dataclasses.replace(answer(), status="clarify", action=None, dose=None, flags=(), citations=())
     store.record(bare, surface="shortcut", user_id="U1")
     assert store.flush()
     (entry,) = store.entries()

@@ -1,5 +1,6 @@
+import dataclasses
+
 import pytest
-from pydantic import ValidationError
 
 from bot.crcl import CrClResult, cockcroft_gault, ideal_body_weight
 
@@ -86,5 +87,5 @@ def test_rejects_impossible_inputs(changes):
 
 def test_result_is_frozen():
     result = cockcroft_gault(creatinine=110, unit="umol/L", age=75, sex="female", weight_kg=58)
-    with pytest.raises(ValidationError):
+    with pytest.raises(dataclasses.FrozenInstanceError):
         result.ml_min = 50

@@ -8,11 +8,11 @@ import tomllib
 from importlib import resources
 
 import pytest
-from pydantic import ValidationError
 
 from bot.answer import Dose
 from bot.engine import answer
-from bot.protocol import DEFAULT_FILE, load_protocol
+from bot.protocol import DEFAULT_FILE, Protocol, load_protocol
+from bot.schema import SchemaError, build
 
 
 def packaged() -> str:
@@ -52,15 +52,26 @@ def test_hospital_file_changes_the_answer_and_its_name(tmp_path) -> None:
     lambda d: d.update(renal=d["renal"][:-1]),
     lambda d: d.update(unexpected=True),
 ])
-def test_malformed_protocol_is_rejected(tmp_path, breakage) -> None:
+def test_malformed_protocol_is_rejected(breakage) -> None:
     data = tomllib.loads(packaged())
     breakage(data)
-    path = tmp_path / "bad.json"
-    path.write_text(json.dumps(data))
-    from bot.protocol import Protocol
+    with pytest.raises(SchemaError) as err:
+        build(Protocol, data, "protocol")
+    assert str(err.value).startswith("protocol")  # the message names the field
 
-    with pytest.raises(ValidationError):
-        Protocol.model_validate(json.loads(path.read_text()))
+
+@pytest.mark.parametrize("breakage,where", [
+    (lambda d: d["ladder"]["steps"][1].update(days="1-14"), "protocol.ladder.steps[1].days"),
+    (lambda d: d["counts"]["platelets"].update(threshold="thirty"), "protocol.counts.platelets.threshold"),
+    (lambda d: d["cytopenia"][2].pop("says"), "protocol.cytopenia[2].says"),
+    (lambda d: d["renal"][0].update(typo=1), "protocol.renal[0]"),
+])
+def test_errors_name_the_field_and_the_fix(breakage, where) -> None:
+    data = tomllib.loads(packaged())
+    breakage(data)
+    with pytest.raises(SchemaError) as err:
+        build(Protocol, data, "protocol")
+    assert str(err.value).startswith(where + ":") and ("use" in str(err.value) or "add" in str(err.value))
 
 
 def test_cli_rejects_a_broken_protocol_file_with_one_line(tmp_path) -> None:

@@ -1,11 +1,11 @@
 """IMPEDE VTE and SAVED risk scores, honest about the factors a message left unstated (external-facts.md)."""
 from __future__ import annotations
 
+from dataclasses import dataclass
 import math
 from collections.abc import Callable, Mapping
 from typing import NamedTuple
 
-from ..answer import Frozen
 
 # factor -> what the message may say -> the points that could follow (two when the words leave it open).
 _Table = dict[str, dict[object, tuple[int, ...]]]
@@ -58,7 +58,8 @@ _SCORES = {"impede_vte": _IMPEDE, "saved": _SAVED}
 FACTORS: dict[str, tuple[str, ...]] = {name: tuple(score.table) for name, score in _SCORES.items()}
 
 
-class VteScore(Frozen):
+@dataclass(frozen=True, slots=True)
+class VteScore:
     """A score's points with unstated factors counted absent, the range they could span, and the band if certain."""
 
     points: int
