@@ -38,11 +38,12 @@ def plain_terminals(grammar: str) -> frozenset[str]:
 
 
 class AsToken(PostLex):
-    """lark's post-lexer hook: shows the parser every terminal no rule names as TOKEN.
+    """lark's post-lexer hook: shows the parser a run of terminals no rule names as one TOKEN.
 
-    `always_accept` keeps those terminals in the lexer although no rule uses them; each
-    token keeps its own terminal as `kind`. With `rename=False` it only keeps them (for
-    comparing lexers).
+    `always_accept` keeps those terminals in the lexer although no rule uses them. No rule
+    can hold a TOKEN, so a run of them only has to part the rule tokens around it: it reaches
+    the parser as one token carrying the run (`run`), each with its own terminal as `kind`.
+    With `rename=False` it only keeps the terminals (for comparing lexers).
     """
 
     def __init__(self, grammar: str, rename: bool = True):
@@ -50,12 +51,26 @@ class AsToken(PostLex):
         self._plain = frozenset(self.always_accept) if rename else frozenset()
 
     def process(self, stream):
-        """Each token, its type made TOKEN when no rule names it."""
+        """The tokens, each run of plain ones as one TOKEN."""
         plain = self._plain
+        run: list = []
         for tok in stream:
             if tok.type in plain:
-                tok.type = "TOKEN"
+                run.append(tok)
+                continue
+            if run:
+                yield _run_token(run)
+                run = []
             yield tok
+        if run:
+            yield _run_token(run)
+
+
+def _run_token(run: list):
+    tok = run[0]
+    joined = type(tok)("TOKEN", tok.value, tok.start_pos)
+    joined.run = run
+    return joined
 
 
 @lru_cache(maxsize=1)

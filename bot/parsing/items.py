@@ -121,20 +121,36 @@ def words_value(text: str) -> float | None:
 
 
 def _cardinal(words: list[str]) -> int | None:
-    total, current = 0, 0
+    """A whole number in words ("one hundred and five"), or None for a run that is no number ("one two")."""
+    total, current, last = 0, 0, None
     for w in words:
         if w == "and":
-            continue
-        if w in _UNITS:
+            if last != "hundred":
+                return None
+        elif w in _UNITS and _UNITS[w] < 10:
+            if last in ("unit", "teen"):
+                return None
             current += _UNITS[w]
+            w = "unit"
+        elif w in _UNITS:
+            if last in ("unit", "teen", "tens"):
+                return None
+            current += _UNITS[w]
+            w = "teen"
         elif w in _TENS:
+            if last in ("unit", "teen", "tens"):
+                return None
             current += _TENS[w]
+            w = "tens"
         elif w == "hundred":
+            if last not in (None, "unit") or current >= 10:
+                return None
             current = (current or 1) * 100
         elif w == "thousand":
             total, current = total + (current or 1) * 1000, 0
         else:
             return None
+        last = w
     return total + current
 
 
@@ -249,13 +265,22 @@ def _unit(tokens) -> str | None:
     return next((t.type for t in tokens[1:] if t.type in _UNIT_TYPES), None)
 
 
+def _tokens(children):
+    # A TOKEN the parser saw stands for a run of plain tokens: each becomes an item of its own.
+    for c in children:
+        if getattr(c, "run", None):
+            yield from c.run
+        else:
+            yield c
+
+
 class ItemBuilder(Transformer):
     """Builds the flat list of items while lark's LALR parser runs (no tree is kept)."""
 
     def start(self, children):
         """The message's items, single tokens turned into items."""
         out = []
-        for c in children:
+        for c in _tokens(children):
             if isinstance(c, Item):
                 out.append(c)
                 continue

@@ -6,6 +6,10 @@ costs tens of microseconds. Here each terminal's possible first characters are w
 once from its parsed regex, and the text's next character picks a small alternation
 (built on first use and kept). The order within it is lark's own (priority, then longest
 possible match), so the tokens are the same as lark's basic lexer would give.
+
+A plain word is cheaper still: each alternative's literal letters at its start are known,
+so a word that starts with none of them can only be the word terminal, and is taken
+without compiling or running the alternation for its letter.
 """
 from __future__ import annotations
 
@@ -22,6 +26,10 @@ except ImportError:  # pragma: no cover - older Pythons
     import sre_parse  # type: ignore[no-redef]
 
 ANY = None  # "could start with any character"
+# The grammar's catch-all word (grammar/message.lark: WORD.1).
+WORD_TERMINAL = "WORD"
+_LETTERS = re.compile(r"[a-z]+")
+_LOWER = frozenset("abcdefghijklmnopqrstuvwxyz")
 _DIGITS = frozenset("0123456789")
 _SPACE = frozenset(" \t\n\r\f\v")
 
@@ -47,6 +55,46 @@ def _in_set(items) -> frozenset | None:
         else:  # NEGATE, word categories and the like
             return ANY
     return frozenset(chars)
+
+
+_REPEATS = (sre_c.MAX_REPEAT, sre_c.MIN_REPEAT, getattr(sre_c, "POSSESSIVE_REPEAT", None))
+
+
+def literal_prefixes(seq) -> set[str] | None:
+    """The letters a match that starts with a letter must start with (one run of them per way in).
+
+    None: some match starting with a letter need not start with a known run (a letter class).
+    An empty set: no match starts with a letter. A run is kept short where the pattern branches
+    after it, which only makes the shortcut in `lex` taken less often, never wrongly.
+    """
+    acc = ""
+    for i, (op, arg) in enumerate(seq):
+        if op in (sre_c.AT, sre_c.ASSERT, sre_c.ASSERT_NOT):
+            continue  # zero-width
+        if op is sre_c.LITERAL and chr(arg).isalpha():
+            acc += chr(arg)
+            continue
+        if acc:
+            return {acc}
+        if op is sre_c.LITERAL:
+            return set()  # starts with a non-letter
+        if op is sre_c.IN:
+            chars = _in_set(arg)
+            return None if chars is ANY or any(c.isalpha() for c in chars) else set()
+        if op is sre_c.SUBPATTERN:
+            return literal_prefixes(arg[-1])
+        if op is sre_c.BRANCH:
+            subs = [literal_prefixes(alt) for alt in arg[1]]
+            return None if any(s is None for s in subs) else set().union(*subs)
+        if op in _REPEATS:
+            lo, _hi, sub = arg
+            here = literal_prefixes(sub)
+            if lo:
+                return here
+            rest = literal_prefixes(seq[i + 1 :])  # an optional part: the match may start with either
+            return None if here is None or rest is None else here | rest
+        return None
+    return {acc} if acc else set()
 
 
 def first_chars(seq) -> tuple[frozenset | None, bool]:
@@ -85,19 +133,19 @@ class Tok:
     when the parser is shown a more general type.
     """
 
-    __slots__ = ("type", "value", "start_pos", "kind")
+    __slots__ = ("type", "value", "start_pos", "kind", "run")
     # Read by lark when it borrows a position for its end-of-input token.
     line = column = end_line = end_column = end_pos = None
 
     def __init__(self, type: str, value: str, start_pos: int):
-        self.type, self.value, self.start_pos, self.kind = type, value, start_pos, type
+        self.type, self.value, self.start_pos, self.kind, self.run = type, value, start_pos, type, None
 
     def __repr__(self) -> str:
         return f"Tok({self.type!r}, {self.value!r})"
 
 
 class FirstCharLexer(Lexer):
-    """Drop-in lark lexer (interface 0: `lex(text)`) dispatching on the next character."""
+    """Drop-in lark lexer (interface 0: `lex(text)`) dispatching on the next one or two characters."""
 
     def __init__(self, lexer_conf):
         self._build(lexer_conf.terminals, lexer_conf.ignore, lexer_conf.g_regex_flags)
@@ -113,45 +161,93 @@ class FirstCharLexer(Lexer):
         terminals = sorted(terminals, key=lambda t: (-t.priority, -t.pattern.max_width, -len(t.pattern.value), t.name))
         self.ignore = frozenset(ignore)
         self.flags = flags
-        self._terminals = []  # (name, prefix, [(alternative, first chars)], suffix), in lark's order
+        # (name, prefix, [(alternative, first chars, leading letter runs)], suffix), in lark's order.
+        self._terminals = []
         for t in terminals:
             prefix, alts, suffix = split_alternatives(t.pattern.to_regexp())
-            firsts = [(a, first_chars(sre_parse.parse(a, self.flags))[0]) for a in alts]
-            self._terminals.append((t.name, prefix, firsts, suffix))
-        self._by_char: dict[str, list[re.Pattern]] = {}
+            parts = []
+            for a in alts:
+                parsed = sre_parse.parse(a, self.flags)
+                parts.append((a, first_chars(parsed)[0], literal_prefixes(parsed)))
+            self._terminals.append((t.name, prefix, parts, suffix))
+        self._scanners_at: dict[str, list[re.Pattern]] = {}
         # A space may be skipped outright when no terminal that could outrank the ignored
         # whitespace starts with one (a one-character catch-all cannot: it is narrower).
         widths = {t.name: t.pattern.max_width for t in terminals}
         self.skip_spaces = all(
             first is not ANY and " " not in first
-            for name, _p, firsts, _s in self._terminals
+            for name, _p, parts, _s in self._terminals
             if name not in self.ignore and widths[name] > 1
-            for _a, first in firsts
+            for _a, first, _runs in parts
         )
+        self._plain_words = self._word_filter(terminals)
 
-    def _scanners(self, ch: str) -> list[re.Pattern]:
-        found = self._by_char.get(ch)
+    def _word_filter(self, terminals) -> dict[str, tuple[frozenset[str], tuple[int, ...]]]:
+        """Per letter: the letter runs some terminal other than WORD can start with there, and their lengths.
+
+        A letter is left out (no shortcut) when an alternative that could outrank WORD there
+        need not start with a run of letters.
+        """
+        word = next((t for t in terminals if t.name == WORD_TERMINAL), None)
+        if word is None or WORD_TERMINAL in self.ignore:
+            return {}
+        self._word = re.compile(word.pattern.to_regexp(), self.flags)
+        below = {t.name for t in terminals if t.priority < word.priority}
+        prefixes: dict[str, set[str]] = {}
+        generic: set[str] = set()
+        for name, _p, parts, _s in self._terminals:
+            if name == WORD_TERMINAL or name in below:
+                continue  # a lower terminal (the one-character catch-all) never beats a word
+            for _a, first, runs in parts:
+                for ch in _LOWER if first is ANY else first:
+                    if not ch.isalpha():
+                        continue
+                    if runs is None:
+                        generic.add(ch)
+                    else:
+                        prefixes.setdefault(ch, set()).update(r for r in runs if r[0] == ch)
+        return {ch: (frozenset(runs), tuple(sorted({len(r) for r in runs})))
+                for ch in _LOWER if ch not in generic for runs in [prefixes.get(ch, set())]}
+
+    def _scanners(self, key: str) -> list[re.Pattern]:
+        found = self._scanners_at.get(key)
         if found is None:
-            # Each terminal keeps only the alternatives that can start with ch, in their
-            # order, so the first match is the one the whole terminal would give.
+            # Each terminal keeps only the alternatives that can start with `key` (one character,
+            # or a letter and the character after it), in their order, so the first match is
+            # the one the whole terminal would give.
+            ch, nxt = key[0], key[1:]
             wanted = []
-            for name, prefix, firsts, suffix in self._terminals:
-                alts = [a for a, first in firsts if first is ANY or ch in first]
+            for name, prefix, parts, suffix in self._terminals:
+                alts = [a for a, first, runs in parts if (first is ANY or ch in first) and _may_start(runs, ch, nxt)]
                 if alts:
                     wanted.append((name, prefix + "|".join(alts) + suffix))
-            found = self._by_char[ch] = _compile(wanted, self.flags)
+            found = self._scanners_at[key] = _compile(wanted, self.flags)
         return found
 
     def lex(self, text: str) -> Iterator[Tok]:
         """The tokens of text, ignored ones left out."""
         pos, end = 0, len(text)
-        by_char, ignore, skip_spaces = self._by_char, self.ignore, self.skip_spaces
+        scanners_at, ignore, skip_spaces, plain = self._scanners_at, self.ignore, self.skip_spaces, self._plain_words
         while pos < end:
             ch = text[pos]
             if ch == " " and skip_spaces:  # the commonest ignored token, without a regex
                 pos += 1
                 continue
-            for scanner in by_char.get(ch) or self._scanners(ch):
+            if ch in _LOWER:
+                if ch in plain:
+                    letters = _LETTERS.match(text, pos).group()
+                    runs, lengths = plain[ch]
+                    if not any(letters[:n] in runs for n in lengths if n <= len(letters)):
+                        m = self._word.match(text, pos)  # no other terminal can start here
+                        yield Tok(WORD_TERMINAL, m.group(), pos)
+                        pos = m.end()
+                        continue
+                key = text[pos : pos + 2]
+                if len(key) == 2 and key[1] not in _LOWER:
+                    key = ch + " "  # any non-letter after the first letter
+            else:
+                key = ch
+            for scanner in scanners_at.get(key) or self._scanners(key):
                 m = scanner.match(text, pos)
                 if m:
                     break
@@ -161,6 +257,19 @@ class FirstCharLexer(Lexer):
             if kind not in ignore:
                 yield Tok(kind, m.group(), pos)
             pos = m.end()
+
+
+def _may_start(runs: set[str] | None, ch: str, nxt: str) -> bool:
+    """Whether an alternative with these leading letter runs can match where `ch` is followed by `nxt`.
+
+    `nxt` is the next letter, " " for any non-letter, or "" at the end of the text (or when
+    `ch` is not a letter, where the runs do not decide).
+    """
+    if runs is None or not nxt or not ch.isalpha():
+        return True
+    if nxt == " ":
+        return any(r == ch for r in runs)  # only a one-letter run can stop before a non-letter
+    return any(r == ch or (r[0] == ch and r[1] == nxt) for r in runs)
 
 
 def _compile(terminals: list[tuple[str, str]], flags, size: int = 90) -> list[re.Pattern]:

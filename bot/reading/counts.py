@@ -343,6 +343,8 @@ def _statistic(items: tuple[Item, ...], i: int) -> bool:
 
 def find_counts(msg: Parsed, protocol: Protocol, taken: Claims, current_cycle: int | None = None) -> CountMentions:
     """The first step: each count name with the figures (or grade) written for it."""
+    if not msg.has(Kind.COUNT.value, Kind.GRADE.value, "T_NEUTROPENIA", "T_THROMBOCYTOPENIA"):
+        return CountMentions((), (), (), (), {})
     items = msg.items
     reader = _Reader(msg, taken, current_cycle)
     generic = _generic_as(msg, taken)
@@ -399,6 +401,8 @@ def read_counts(msg: Parsed, protocol: Protocol, history: History, found: CountM
     """The second step: earlier figures nothing else claimed, then each count's reading with its history.
 
     The claims returned are this step's only (the first step's are in `found`)."""
+    if not found.mentions:
+        return CountsRead((), found.valueless, found.unnamed, found.other_counts, (), (), {})
     items = msg.items
     reader = _Reader(msg, taken, current_cycle)
     mentions = found.mentions

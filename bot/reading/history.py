@@ -51,8 +51,14 @@ def _other_reason(items: tuple[Item, ...]) -> bool:
     return any(is_word(it, _OTHER_REASONS) or is_kw(it, "T_INFECTION", "SURGERY") for it in items)
 
 
+_NONE = History(None, False, False, frozenset(), frozenset(), False)
+_WORDS = ("FIRST_EPISODE", "SUBSEQUENT", "HELD", "HELD_WORD", "RESTARTED", "DROP", "T_NEUTROPENIA", "T_THROMBOCYTOPENIA")
+
+
 def read_history(msg: Parsed) -> History:
     """The episode, holds and restarts, and which counts the message says fell before."""
+    if not msg.has(*_WORDS):
+        return _NONE
     items = msg.items
     types = msg.types
     first, later = "FIRST_EPISODE" in types, "SUBSEQUENT" in types

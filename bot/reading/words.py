@@ -162,6 +162,8 @@ def what_ifs(msg: Parsed) -> dict[int, Claim]:
 
     A plain figure after "if" ("if neut is 0.3, what dose?") is still a scenario to answer.
     """
+    if not msg.has("BOUND"):
+        return {}
     items = msg.items
     return {
         j: Claim(Role.WHAT_IF, "a what-if")
