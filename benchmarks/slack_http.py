@@ -28,7 +28,14 @@ import aiohttp
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests" / "slack"))
 
-from fake_slack import BOT_TOKEN, FORM, SIGNING_SECRET, FakeSlack, signed_headers, slash_command_body  # noqa: E402
+from fake_slack import (  # noqa: E402
+    BOT_TOKEN,
+    FORM,
+    SIGNING_SECRET,
+    FakeSlack,
+    signed_headers,
+    slash_command_body,
+)
 from slack_harness import LISTENING, ServerProcess  # noqa: E402
 
 QUESTIONS = (

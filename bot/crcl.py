@@ -1,10 +1,9 @@
 """Creatinine clearance by Cockcroft-Gault, with the NHS GGC weight convention (external-facts.md)."""
 from __future__ import annotations
 
-from dataclasses import dataclass
 import math
+from dataclasses import dataclass
 from typing import Literal
-
 
 Sex = Literal["female", "male"]
 

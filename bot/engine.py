@@ -9,9 +9,9 @@ from typing import NamedTuple
 from .answer import DOSING_TOPICS, Answer, Detail, Statement
 from .crcl import cockcroft_gault
 from .facts import Facts
-from .reading import read_facts
 from .phi import find_identifiers, redact
 from .protocol import Protocol, default_protocol
+from .reading import read_facts
 from .render import QUESTIONS, card_text, headline_for, read_as, understood
 from .rules.decide import decide
 from .rules.renal import outcome as renal_outcome
@@ -95,7 +95,9 @@ def _answer(text: str, protocol: Protocol) -> Answer:
         return _clarify(protocol, ("crcl",), flags, common,
                         lead="The usual start is 10 mg once daily, days 1-28 (Table 2), lower in renal impairment (6.2).")
     if facts.topics:
-        from .lookup import info_answer  # the guidance file loads only when a look-up needs it
+        from .lookup import (
+            info_answer,  # the guidance file loads only when a look-up needs it
+        )
 
         return info_answer(facts, protocol, flags=flags, common=common, build=_build)
     if facts.dose is not None or facts.dialysis is False or facts.timing or facts.held:

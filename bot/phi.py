@@ -1,11 +1,10 @@
 """Find and redact patient identifiers (NHS numbers, hospital numbers, dates of birth, names) in ward messages."""
 from __future__ import annotations
 
-from dataclasses import dataclass
 import re
+from dataclasses import dataclass
 from datetime import date
 from typing import Literal
-
 
 Kind = Literal["nhs_number", "mrn", "date_of_birth", "name"]
 

@@ -11,7 +11,6 @@ import os
 import tomllib
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
-from importlib import resources
 from pathlib import Path
 from typing import Literal
 
@@ -235,7 +234,8 @@ class Protocol:
 def load_protocol(path: str | Path | None = None) -> Protocol:
     """Load and validate a protocol file (the packaged one when no path is given)."""
     if path is None:
-        raw = resources.files("bot.protocols").joinpath(DEFAULT_FILE).read_bytes()
+        # Package data sits beside this module in a wheel install (and in the source tree).
+        raw = (Path(__file__).parent / "protocols" / DEFAULT_FILE).read_bytes()
     else:
         raw = Path(path).read_bytes()
     return build(Protocol, tomllib.loads(raw.decode("utf-8")), "protocol")

@@ -5,8 +5,8 @@ import pytest
 
 from bot.facts import Facts
 from bot.parsing import normalise
-from bot.reading import read_facts
 from bot.protocol import default_protocol
+from bot.reading import read_facts
 
 P = default_protocol()
 

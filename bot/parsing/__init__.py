@@ -6,8 +6,8 @@ LALR parser over grammar/message.lark), items.py (what the parser hands on).
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 from .characters import fold
 from .grammar import grammar_text, parser, set_aside_labels
@@ -48,8 +48,7 @@ def normalise(text: str) -> str:
     return _normalise(text)[0]
 
 
-@dataclass(frozen=True, slots=True)
-class Parsed:
+class Parsed(NamedTuple):
     """A message as items, with the normalised text they index into and the text as typed."""
 
     text: str

@@ -1,10 +1,11 @@
 """The message grammar and lark's LALR parser built from it, with the first-character lexer."""
 from __future__ import annotations
 
+import json
 import os
 import re
+import stat
 from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 
 from lark import Lark
@@ -18,10 +19,11 @@ GRAMMAR_FILE = "message.lark"
 
 def grammar_text() -> str:
     """The grammar source: packaged copy in a wheel, the repository's grammar/ when run from source."""
-    packaged = resources.files("bot").joinpath("_grammar", GRAMMAR_FILE)
+    package = Path(__file__).resolve().parents[1]  # bot/
+    packaged = package / "_grammar" / GRAMMAR_FILE
     if packaged.is_file():
         return packaged.read_text(encoding="utf-8")
-    return (Path(__file__).resolve().parents[2] / "grammar" / GRAMMAR_FILE).read_text(encoding="utf-8")
+    return (package.parent / "grammar" / GRAMMAR_FILE).read_text(encoding="utf-8")
 
 
 _TERMINAL = re.compile(r"^([A-Z][A-Z0-9_]*)(?:\.\d+)?\s*:", re.M)
@@ -77,24 +79,65 @@ def _run_token(run: list):
 def parser() -> Lark:
     """lark's LALR parser for the grammar, building items as it reduces; built once per process."""
     text = grammar_text()
-    return Lark(text, parser="lalr", lexer=FirstCharLexer, postlex=AsToken(text), transformer=ItemBuilder(),
-                cache=_cache_path())
+    folder = _cache_dir()
+    CachedLexer.store = _FileStore(os.path.join(folder, "lexer.json") if folder else None)
+    return Lark(text, parser="lalr", lexer=CachedLexer, postlex=AsToken(text), transformer=ItemBuilder(),
+                cache=os.path.join(folder, "grammar.lark.cache") if folder else False)
 
 
-def _cache_path() -> str | bool:
-    # lark pickles the LALR tables; a writable per-user cache makes a cold `wardbot ask`
-    # cheaper. Where no cache directory is writable, build in memory.
-    import tempfile
+class CachedLexer(FirstCharLexer):
+    """The first-character lexer, its analysis kept in the cache directory (set by `parser`)."""
 
+
+def _cache_dir() -> str | None:
+    """The user's own cache directory for the parser's tables, or None (then nothing is kept).
+
+    lark unpickles what it finds there, so the directory must be the user's alone (created
+    0700, owned by the user, writable by no one else); a shared directory such as /tmp is
+    never used.
+    """
     base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    for folder in (os.path.join(base, "wardbot"), os.path.join(tempfile.gettempdir(), "wardbot-cache")):
+    folder = os.path.join(base, "wardbot")
+    try:
+        os.makedirs(folder, mode=0o700, exist_ok=True)
+        info = os.lstat(folder)
+        if info.st_uid != os.getuid() or not stat.S_ISDIR(info.st_mode):
+            return None
+        if info.st_mode & 0o077:
+            os.chmod(folder, 0o700)  # ours, but made by something less careful
+    except OSError:
+        return None
+    return folder
+
+
+class _FileStore:
+    """The lexer's analysis kept as JSON in the cache directory (JSON: nothing in it can run)."""
+
+    def __init__(self, path: str | None):
+        self.path = path
+
+    def load(self, key: str):
+        """The value kept under key, or None."""
+        if self.path is None:
+            return None
         try:
-            os.makedirs(folder, exist_ok=True)
-            if os.access(folder, os.W_OK):
-                return os.path.join(folder, "grammar.lark.cache")
+            with open(self.path, encoding="utf-8") as f:
+                kept = json.load(f)
+        except (OSError, ValueError):
+            return None
+        return kept.get("value") if isinstance(kept, dict) and kept.get("key") == key else None
+
+    def save(self, key: str, value) -> None:
+        """Keep value under key; a failure only means the analysis is redone next time."""
+        if self.path is None:
+            return
+        tmp = f"{self.path}.{os.getpid()}.tmp"
+        try:
+            with open(tmp, "w", encoding="utf-8") as f:
+                json.dump({"key": key, "value": value}, f)
+            os.replace(tmp, self.path)
         except OSError:
-            continue
-    return False
+            pass
 
 
 _SET_ASIDE_LINE = re.compile(r"^//\s*set-aside\s+([A-Z_ ]+):\s*(.+?)\s*$", re.M)

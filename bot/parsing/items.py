@@ -10,8 +10,8 @@ Design rules:
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
 from enum import Enum
+from typing import NamedTuple
 
 from lark import Transformer
 
@@ -57,8 +57,7 @@ class Bound(str, Enum):
 READABLE = frozenset({NumKind.PLAIN, NumKind.GROUPED, NumKind.K, NumKind.WORDS})
 
 
-@dataclass(frozen=True, slots=True)
-class Num:
+class Num(NamedTuple):
     """A figure: its value (None when it cannot be read), how it was written, and any bound."""
 
     value: float | None
@@ -75,8 +74,7 @@ class Num:
         return self.kind in READABLE
 
 
-@dataclass(frozen=True, slots=True)
-class Item:
+class Item(NamedTuple):
     """One parsed item: its kind, the token type that names it, its text and figure, and its tokens."""
 
     kind: Kind
@@ -254,7 +252,7 @@ def _span(kind: Kind, type_: str, tokens, **fields) -> Item:
 
 
 def _placed(num: Num, tok) -> Num:
-    return replace(num, start=tok.start_pos, end=tok.start_pos + len(tok.value))
+    return num._replace(start=tok.start_pos, end=tok.start_pos + len(tok.value))
 
 
 def _figure(tokens) -> Num | None:
@@ -334,7 +332,7 @@ class ItemBuilder(Transformer):
         imperial = next((t for t in c if t.type in ("HEIGHT_IMPERIAL", "WEIGHT_IMPERIAL")), None)
         num = _imperial(imperial.type, imperial.value) if imperial else _figure(c)
         if "STONE" in kinds and num is not None and num.value is not None:  # "nine stone"
-            num = replace(num, value=round(num.value * _LBS_PER_STONE * _KG_PER_LB, 1))
+            num = num._replace(value=round(num.value * _LBS_PER_STONE * _KG_PER_LB, 1))
         if kinds & {"AGE_KW", "AGE_UNIT"}:
             kind = "AGE"
         elif kinds & {"WEIGHT_KW", "KG", "WEIGHT_IMPERIAL", "STONE"}:

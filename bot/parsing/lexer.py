@@ -13,8 +13,10 @@ without compiling or running the alternation for its letter.
 """
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Iterator
+from typing import Any, Protocol
 
 from lark.lexer import Lexer
 
@@ -26,6 +28,19 @@ except ImportError:  # pragma: no cover - older Pythons
     import sre_parse  # type: ignore[no-redef]
 
 ANY = None  # "could start with any character"
+# Bump when the analysis below changes, so that a kept copy of an older one is not used.
+ANALYSIS_VERSION = 1
+
+
+class Store(Protocol):
+    """Keeps a JSON-shaped value under a key between processes (bot/parsing/grammar.py has the file one)."""
+
+    def load(self, key: str) -> Any | None:
+        """The value kept under key, or None."""
+
+    def save(self, key: str, value: Any) -> None:
+        """Keep value under key (best effort)."""
+
 # The grammar's catch-all word (grammar/message.lark: WORD.1).
 WORD_TERMINAL = "WORD"
 _LETTERS = re.compile(r"[a-z]+")
@@ -157,19 +172,15 @@ class FirstCharLexer(Lexer):
         lexer._build(terminals, ignore, flags)
         return lexer
 
+    # Where the analysis of the terminals may be kept between processes (see `Store`); None: nowhere.
+    store: "Store | None" = None
+
     def _build(self, terminals, ignore, flags: int) -> None:
         terminals = sorted(terminals, key=lambda t: (-t.priority, -t.pattern.max_width, -len(t.pattern.value), t.name))
         self.ignore = frozenset(ignore)
         self.flags = flags
         # (name, prefix, [(alternative, first chars, leading letter runs)], suffix), in lark's order.
-        self._terminals = []
-        for t in terminals:
-            prefix, alts, suffix = split_alternatives(t.pattern.to_regexp())
-            parts = []
-            for a in alts:
-                parsed = sre_parse.parse(a, self.flags)
-                parts.append((a, first_chars(parsed)[0], literal_prefixes(parsed)))
-            self._terminals.append((t.name, prefix, parts, suffix))
+        self._terminals = self._analysis(terminals)
         self._scanners_at: dict[str, list[re.Pattern]] = {}
         # A space may be skipped outright when no terminal that could outrank the ignored
         # whitespace starts with one (a one-character catch-all cannot: it is narrower).
@@ -181,6 +192,27 @@ class FirstCharLexer(Lexer):
             for _a, first, _runs in parts
         )
         self._plain_words = self._word_filter(terminals)
+
+    def _analysis(self, terminals) -> list:
+        """Each terminal split into alternatives, with the characters and letter runs each can start with."""
+        key = hashlib.sha256(repr(([(t.name, t.priority, t.pattern.to_regexp()) for t in terminals], self.flags,
+                                   ANALYSIS_VERSION)).encode()).hexdigest()
+        kept = self.store.load(key) if self.store is not None else None
+        if kept is not None:
+            return [(name, prefix, [(a, None if f is None else frozenset(f), None if r is None else set(r)) for a, f, r in parts],
+                     suffix) for name, prefix, parts, suffix in kept]
+        out = []
+        for t in terminals:
+            prefix, alts, suffix = split_alternatives(t.pattern.to_regexp())
+            parts = []
+            for a in alts:
+                parsed = sre_parse.parse(a, self.flags)
+                parts.append((a, first_chars(parsed)[0], literal_prefixes(parsed)))
+            out.append((t.name, prefix, parts, suffix))
+        if self.store is not None:
+            self.store.save(key, [(name, prefix, [(a, None if f is None else sorted(f), None if r is None else sorted(r))
+                                                  for a, f, r in parts], suffix) for name, prefix, parts, suffix in out])
+        return out
 
     def _word_filter(self, terminals) -> dict[str, tuple[frozenset[str], tuple[int, ...]]]:
         """Per letter: the letter runs some terminal other than WORD can start with there, and their lengths.

@@ -10,7 +10,7 @@ Design rules:
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from ..facts import SetAside
 from ..parsing import Kind, NumKind, Parsed, set_aside_labels
@@ -26,8 +26,7 @@ _YEARS = (1900, 2100)
 _IDENTIFIER_DIGITS = 8
 
 
-@dataclass(frozen=True, slots=True)
-class Leftovers:
+class Leftovers(NamedTuple):
     """Figures nothing explained: those to ask about, and everything set aside, as typed."""
 
     unexplained: tuple[str, ...]

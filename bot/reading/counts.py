@@ -20,13 +20,28 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from ..facts import Reading, Unreadable
 from ..parsing import Bound, Item, Kind, Num, NumKind, Parsed
 from ..protocol import CountRule, Protocol
 from .history import History
-from .words import (NOW_KW, PAST_AFTER, PAST_BEFORE, Claim, Claims, Role, broken, clause, free, is_kw, is_word,
-                    named_count, next_value, prev_value)
+from .words import (
+    NOW_KW,
+    PAST_AFTER,
+    PAST_BEFORE,
+    Claim,
+    Claims,
+    Role,
+    broken,
+    clause,
+    free,
+    is_kw,
+    is_word,
+    named_count,
+    next_value,
+    prev_value,
+)
 
 # Items that end the run of figures belonging to one count.
 _ENDS_RUN = frozenset({Kind.COUNT, Kind.GRADE, Kind.DOSE, Kind.OTHER_DOSE, Kind.RENAL, Kind.PATIENT})
@@ -50,8 +65,7 @@ _ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "v": 5}
 _TABLE2_TYPES = {"NEUT": "neutrophils", "PLT": "platelets"}
 
 
-@dataclass
-class _Figure:
+class _Figure(NamedTuple):
     num: Num
     unit: str | None
     mark: str  # "now", "past", "unclear" or ""
@@ -89,8 +103,7 @@ class _Mention:
         return chosen, [f for f in figures if f is not chosen]
 
 
-@dataclass(frozen=True, slots=True)
-class CountMentions:
+class CountMentions(NamedTuple):
     """The first step: each count's mention with its figures, and what was named without one."""
 
     mentions: tuple[_Mention, ...]
@@ -100,8 +113,7 @@ class CountMentions:
     claims: dict[int, Claim]
 
 
-@dataclass(frozen=True, slots=True)
-class CountsRead:
+class CountsRead(NamedTuple):
     """What the counts reader found, and the figures it claimed."""
 
     readings: tuple[Reading, ...]

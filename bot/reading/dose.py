@@ -15,7 +15,7 @@ Design rules:
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from ..facts import DoseRead, Unreadable
 from ..parsing import Item, Kind, NumKind, Parsed
@@ -64,8 +64,7 @@ _LABELS = {"was": "an earlier lenalidomide dose", "from": "an earlier lenalidomi
            "changed": "an earlier lenalidomide dose", "current": "another lenalidomide dose named"}
 
 
-@dataclass(frozen=True, slots=True)
-class _Dose:
+class _Dose(NamedTuple):
     """A dose the message names: where, its figure, schedule, and what it is."""
 
     index: int
@@ -75,8 +74,7 @@ class _Dose:
     status: str  # changed, current, was, from, replaced or proposed
 
 
-@dataclass(frozen=True, slots=True)
-class DoseFound:
+class DoseFound(NamedTuple):
     """The current dose, how many doses were named, other drugs' doses, and the figures claimed."""
 
     dose: DoseRead | None

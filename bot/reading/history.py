@@ -13,7 +13,7 @@ Design rules:
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from ..parsing import Item, Kind, Parsed
 from .words import COUNT_NAMES, clause, is_kw, is_word, name_of
@@ -31,8 +31,7 @@ _AFTER = frozenset({"after", "since", "following", "post"})
 _HOLDS = ("HELD", "HELD_WORD")
 
 
-@dataclass(frozen=True, slots=True)
-class History:
+class History(NamedTuple):
     """What the message says about earlier falls and the drug's state now."""
 
     episode: str | None  # "first", "subsequent" or None (not said, or said both ways)

@@ -7,20 +7,29 @@ the engine asks for it; a value outside the protocol's plausible range is report
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from ..facts import Unreadable
 from ..parsing import Item, Kind, Num, Parsed
 from ..protocol import Protocol
-from .words import NOW_KW, PAST_AFTER, PAST_BEFORE, Claim, Claims, Role, is_kw, is_word, next_value
+from .words import (
+    NOW_KW,
+    PAST_AFTER,
+    PAST_BEFORE,
+    Claim,
+    Claims,
+    Role,
+    is_kw,
+    is_word,
+    next_value,
+)
 
 _PATIENT_FIELDS = {"AGE": ("age", "age"), "WEIGHT": ("weight_kg", "weight (kg)"),
                    "HEIGHT": ("height_cm", "height (cm)"), "BMI": ("bmi", "BMI")}
 _RENAL_NAMES = {"CRCL": ("CrCl", "crcl"), "EGFR": ("eGFR", "crcl"), "CREAT": ("creatinine", "crcl")}
 
 
-@dataclass(frozen=True, slots=True)
-class RenalFound:
+class RenalFound(NamedTuple):
     """Renal and patient facts (as Facts fields), what was implausible or unreadable, and the figures claimed."""
 
     fields: dict

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from ..parsing import Kind, Parsed, numbers_in
 from .words import PAST_AFTER, Claim, Role, is_kw, is_word
@@ -16,8 +16,7 @@ _DAYS_PER = {"d": 1, "day": 1, "days": 1, "week": 7, "weeks": 7, "wk": 7, "wks":
 _POST_UNIT = re.compile(r"(\d+)\s*(days?|d|weeks?|wks?)\b|d(?:ay)?\s*\+?\s*(\d+)")
 
 
-@dataclass(frozen=True, slots=True)
-class TimingRead:
+class TimingRead(NamedTuple):
     """Cycle, day and timing, days since the transplant, what was implausible, and days set aside."""
 
     cycle: int | None

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Collection, Mapping
-from dataclasses import dataclass
 from enum import Enum
+from typing import NamedTuple
 
 from ..parsing import Item, Kind, Parsed
 
@@ -26,8 +26,7 @@ class Role(str, Enum):
     WHAT_IF = "what_if"  # a bound in a what-if ("if plt drops below 30")
 
 
-@dataclass(frozen=True, slots=True)
-class Claim:
+class Claim(NamedTuple):
     """A reader's reading of one figure."""
 
     role: Role

@@ -17,7 +17,6 @@ from ..protocol import Protocol
 from . import cytopenia, renal
 from .outcome import Outcome, combine
 
-
 SHARPEN_TEXT = {
     "episode": "Not said whether this is the first fall or a repeat one; after a repeat fall Table 2 also suggests considering G-CSF.",
     "dialysis": "Not said whether the patient is on dialysis; if so, give each dose after the dialysis session.",

@@ -1,11 +1,10 @@
 """IMPEDE VTE and SAVED risk scores, honest about the factors a message left unstated (external-facts.md)."""
 from __future__ import annotations
 
-from dataclasses import dataclass
 import math
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from typing import NamedTuple
-
 
 # factor -> what the message may say -> the points that could follow (two when the words leave it open).
 _Table = dict[str, dict[object, tuple[int, ...]]]

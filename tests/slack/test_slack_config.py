@@ -2,10 +2,10 @@
 from __future__ import annotations
 
 import pytest
+from fake_slack import APP_TOKEN, BOT_TOKEN, SIGNING_SECRET, FakeSlack
+from slack_harness import WardbotProcess, clean_env
 
 from bot.slack.config import DEFAULT_API_URL, ConfigError, choose_mode, load_settings
-from slack_harness import WardbotProcess, clean_env
-from fake_slack import APP_TOKEN, BOT_TOKEN, SIGNING_SECRET, FakeSlack
 
 HTTP_ENV = {"SLACK_BOT_TOKEN": BOT_TOKEN, "SLACK_SIGNING_SECRET": SIGNING_SECRET}
 SOCKET_ENV = {"SLACK_BOT_TOKEN": BOT_TOKEN, "SLACK_APP_TOKEN": APP_TOKEN}

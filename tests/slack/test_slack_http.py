@@ -14,11 +14,6 @@ import uuid
 from typing import Any
 
 import pytest
-
-from bot import engine
-from bot.phi import redact
-from bot.slack.cards import ACTION_LADDER, ACTION_SHARE, answer_card, help_card, home_view, ladder_card, unavailable_card
-from bot.slack.lookups import ladder_lines, protocol_ref
 from fake_slack import (
     BOT_ID,
     BOT_TOKEN,
@@ -32,6 +27,19 @@ from fake_slack import (
     message_shortcut_payload,
     slash_command_body,
 )
+
+from bot import engine
+from bot.phi import redact
+from bot.slack.cards import (
+    ACTION_LADDER,
+    ACTION_SHARE,
+    answer_card,
+    help_card,
+    home_view,
+    ladder_card,
+    unavailable_card,
+)
+from bot.slack.lookups import ladder_lines, protocol_ref
 
 QUESTION = "plt 25 day 1 on 10mg CrCl 40"
 # Distinctive strings that must never reach the log or the audit store.

@@ -10,9 +10,8 @@ import sqlite3
 import time
 
 import pytest
-
-from slack_harness import serve_http
 from fake_slack import BOT_USER_ID, JSON, FakeSlack, event_body
+from slack_harness import serve_http
 
 
 @pytest.fixture

@@ -12,13 +12,13 @@ from typing import Any
 
 import pytest
 import yaml  # PyYAML: the test extra must list it
+from fake_slack import BOT_TOKEN, SIGNING_SECRET
 from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_bolt.response import BoltResponse
 
 from bot.slack.app import build_app
 from bot.slack.cards import ACTION_IDS
 from bot.slack.config import Settings
-from fake_slack import BOT_TOKEN, SIGNING_SECRET
 
 MANIFEST = Path(__file__).resolve().parents[2] / "app_manifest.yml"
 

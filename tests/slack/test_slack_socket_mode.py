@@ -16,11 +16,19 @@ from typing import Any
 
 import pytest
 from aiohttp import WSMsgType, web
+from fake_slack import (
+    APP_TOKEN,
+    BOT_TOKEN,
+    BOT_USER_ID,
+    FakeSlack,
+    block_action_payload,
+    event_envelope,
+    slash_command_body,
+)
+from slack_harness import WardbotProcess, clean_env
 
 from bot import engine
 from bot.slack.cards import ACTION_SHARE, answer_card
-from slack_harness import WardbotProcess, clean_env
-from fake_slack import APP_TOKEN, BOT_TOKEN, BOT_USER_ID, FakeSlack, block_action_payload, event_envelope, slash_command_body
 
 QUESTION = "plt 25 day 1 on 10mg CrCl 40"
 
