@@ -13,6 +13,7 @@ without compiling or running the alternation for its letter.
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 from collections.abc import Iterator
@@ -176,31 +177,25 @@ class FirstCharLexer(Lexer):
     store: "Store | None" = None
 
     def _build(self, terminals, ignore, flags: int) -> None:
-        terminals = sorted(terminals, key=lambda t: (-t.priority, -t.pattern.max_width, -len(t.pattern.value), t.name))
         self.ignore = frozenset(ignore)
         self.flags = flags
-        # (name, prefix, [(alternative, first chars, leading letter runs)], suffix), in lark's order.
-        self._terminals = self._analysis(terminals)
+        # (name, prefix, [(alternative, first chars, leading letter runs)], suffix), in lark's order;
+        # whether a space may be skipped without a regex.
+        self._terminals, self.skip_spaces = self._analysis(terminals)
         self._scanners_at: dict[str, list[re.Pattern]] = {}
-        # A space may be skipped outright when no terminal that could outrank the ignored
-        # whitespace starts with one (a one-character catch-all cannot: it is narrower).
-        widths = {t.name: t.pattern.max_width for t in terminals}
-        self.skip_spaces = all(
-            first is not ANY and " " not in first
-            for name, _p, parts, _s in self._terminals
-            if name not in self.ignore and widths[name] > 1
-            for _a, first, _runs in parts
-        )
         self._plain_words = self._word_filter(terminals)
 
-    def _analysis(self, terminals) -> list:
-        """Each terminal split into alternatives, with the characters and letter runs each can start with."""
-        key = hashlib.sha256(repr(([(t.name, t.priority, t.pattern.to_regexp()) for t in terminals], self.flags,
-                                   ANALYSIS_VERSION)).encode()).hexdigest()
+    def _analysis(self, terminals) -> tuple[list, bool]:
+        """Each terminal split into alternatives, in lark's order, with the characters and letter runs each
+        can start with; kept in `store` when there is one (working it out parses every pattern)."""
+        key = hashlib.sha256(repr((sorted((t.name, t.priority, t.pattern.to_regexp()) for t in terminals), self.flags,
+                                   sorted(self.ignore), ANALYSIS_VERSION)).encode()).hexdigest()
         kept = self.store.load(key) if self.store is not None else None
         if kept is not None:
+            order, skip_spaces = kept
             return [(name, prefix, [(a, None if f is None else frozenset(f), None if r is None else set(r)) for a, f, r in parts],
-                     suffix) for name, prefix, parts, suffix in kept]
+                     suffix) for name, prefix, parts, suffix in order], skip_spaces
+        terminals = sorted(terminals, key=lambda t: (-t.priority, -t.pattern.max_width, -len(t.pattern.value), t.name))
         out = []
         for t in terminals:
             prefix, alts, suffix = split_alternatives(t.pattern.to_regexp())
@@ -209,10 +204,20 @@ class FirstCharLexer(Lexer):
                 parsed = sre_parse.parse(a, self.flags)
                 parts.append((a, first_chars(parsed)[0], literal_prefixes(parsed)))
             out.append((t.name, prefix, parts, suffix))
+        # A space may be skipped outright when no terminal that could outrank the ignored
+        # whitespace starts with one (a one-character catch-all cannot: it is narrower).
+        widths = {t.name: t.pattern.max_width for t in terminals}
+        skip_spaces = all(
+            first is not ANY and " " not in first
+            for name, _p, parts, _s in out
+            if name not in self.ignore and widths[name] > 1
+            for _a, first, _runs in parts
+        )
         if self.store is not None:
-            self.store.save(key, [(name, prefix, [(a, None if f is None else sorted(f), None if r is None else sorted(r))
-                                                  for a, f, r in parts], suffix) for name, prefix, parts, suffix in out])
-        return out
+            self.store.save(key, [[(name, prefix, [(a, None if f is None else sorted(f), None if r is None else sorted(r))
+                                                   for a, f, r in parts], suffix) for name, prefix, parts, suffix in out],
+                                  skip_spaces])
+        return out, skip_spaces
 
     def _word_filter(self, terminals) -> dict[str, tuple[frozenset[str], tuple[int, ...]]]:
         """Per letter: the letter runs some terminal other than WORD can start with there, and their lengths.
@@ -223,7 +228,7 @@ class FirstCharLexer(Lexer):
         word = next((t for t in terminals if t.name == WORD_TERMINAL), None)
         if word is None or WORD_TERMINAL in self.ignore:
             return {}
-        self._word = re.compile(word.pattern.to_regexp(), self.flags)
+        self._word_pattern = word.pattern.to_regexp()
         below = {t.name for t in terminals if t.priority < word.priority}
         prefixes: dict[str, set[str]] = {}
         generic: set[str] = set()
@@ -240,6 +245,10 @@ class FirstCharLexer(Lexer):
                         prefixes.setdefault(ch, set()).update(r for r in runs if r[0] == ch)
         return {ch: (frozenset(runs), tuple(sorted({len(r) for r in runs})))
                 for ch in _LOWER if ch not in generic for runs in [prefixes.get(ch, set())]}
+
+    @functools.cached_property
+    def _word(self) -> re.Pattern:
+        return re.compile(self._word_pattern, self.flags)
 
     def _scanners(self, key: str) -> list[re.Pattern]:
         found = self._scanners_at.get(key)
