@@ -46,6 +46,10 @@ class Store(Protocol):
 WORD_TERMINAL = "WORD"
 _LETTERS = re.compile(r"[a-z]+")
 _LOWER = frozenset("abcdefghijklmnopqrstuvwxyz")
+# Keys of the scanners: a character, a letter and the next character, or this for any digit.
+# (A scanner may hold alternatives that cannot match at a position; they fail, and the order
+# of the rest is kept, so joining keys changes no token, only how much is compiled.)
+_ANY_DIGIT = "#digit"
 _DIGITS = frozenset("0123456789")
 _SPACE = frozenset(" \t\n\r\f\v")
 
@@ -257,9 +261,10 @@ class FirstCharLexer(Lexer):
             # or a letter and the character after it), in their order, so the first match is
             # the one the whole terminal would give.
             ch, nxt = key[0], key[1:]
+            chars = _DIGITS if key == _ANY_DIGIT else frozenset(ch)
             wanted = []
             for name, prefix, parts, suffix in self._terminals:
-                alts = [a for a, first, runs in parts if (first is ANY or ch in first) and _may_start(runs, ch, nxt)]
+                alts = [a for a, first, runs in parts if (first is ANY or not chars.isdisjoint(first)) and _may_start(runs, ch, nxt)]
                 if alts:
                     wanted.append((name, prefix + "|".join(alts) + suffix))
             found = self._scanners_at[key] = _compile(wanted, self.flags)
@@ -286,6 +291,8 @@ class FirstCharLexer(Lexer):
                 key = text[pos : pos + 2]
                 if len(key) == 2 and key[1] not in _LOWER:
                     key = ch + " "  # any non-letter after the first letter
+            elif ch in _DIGITS:
+                key = _ANY_DIGIT  # one alternation for every digit: most of what starts with one starts with any
             else:
                 key = ch
             for scanner in scanners_at.get(key) or self._scanners(key):
