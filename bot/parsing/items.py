@@ -251,6 +251,12 @@ def _span(kind: Kind, type_: str, tokens, **fields) -> Item:
                 tokens[-1].start_pos + len(tokens[-1].value), parts=tuple((t.kind, t.value) for t in tokens), **fields)
 
 
+def _single(kind: Kind, tok, num: Num | None = None) -> Item:
+    # One token as an item (the common case, so built without the general path).
+    value, start = tok.value, tok.start_pos
+    return Item(kind, tok.kind, value, start, start + len(value), num, None, None, ((tok.kind, value),))
+
+
 def _placed(num: Num, tok) -> Num:
     return num._replace(start=tok.start_pos, end=tok.start_pos + len(tok.value))
 
@@ -283,18 +289,21 @@ class ItemBuilder(Transformer):
                 out.append(c)
                 continue
             t = c.kind  # the terminal that matched (the parser may have seen it as TOKEN)
-            if t == "UNREADABLE":  # on their own, "?" ends a sentence and "pending" marks a question
-                out.append(_span(Kind.SEP if c.value.startswith("?") else Kind.KEYWORD, t, [c]))
+            kind = _SINGLE.get(t)
+            if kind is not None:
+                out.append(_single(kind, c))
+            elif t == "UNREADABLE":  # on their own, "?" ends a sentence and "pending" marks a question
+                out.append(_single(Kind.SEP if c.value.startswith("?") else Kind.KEYWORD, c))
             elif t in _FIGURES:
-                out.append(_span(Kind.FIGURE, t, [c], num=_placed(to_num(t, c.value), c)))
+                out.append(_single(Kind.FIGURE, c, _placed(to_num(t, c.value), c)))
             elif t == "BOUND":
-                out.append(_span(Kind.FIGURE, t, [c], num=_placed(to_bound(c.value), c)))
+                out.append(_single(Kind.FIGURE, c, _placed(to_bound(c.value), c)))
             elif t == "NUM_RANGE":
-                out.append(_span(Kind.FIGURE, t, [c], num=_placed(to_range(c.value), c)))
+                out.append(_single(Kind.FIGURE, c, _placed(to_range(c.value), c)))
             elif t in ("AGE_SEX", "HEIGHT_M"):
-                out.append(_span(Kind.PATIENT, t, [c]))
+                out.append(_single(Kind.PATIENT, c))
             else:
-                out.append(_span(_SINGLE.get(t, Kind.KEYWORD), t, [c]))
+                out.append(_single(Kind.KEYWORD, c))
         return tuple(out)
 
     def count(self, c):

@@ -43,7 +43,7 @@ def _could_be_clinical(value: float, protocol: Protocol) -> bool:
 def leftovers(msg: Parsed, claims: Claims, protocol: Protocol) -> Leftovers:
     """What the readers left: figures to ask about, and the figures set aside (claimed so, or by type)."""
     labels = set_aside_labels()
-    if not (claims or msg.has(Kind.FIGURE.value, *labels)):
+    if not (claims or msg.has(Kind.FIGURE, *labels)):
         return Leftovers((), ())
     items = msg.items
     dosing = any(it.kind in _DOSING_KINDS or (it.kind is Kind.KEYWORD and it.type in _DOSING_TYPES) for it in items)

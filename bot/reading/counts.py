@@ -338,6 +338,8 @@ def _grade_figure(it: Item, rule: CountRule, mark: str) -> _Figure:
 def _generic_as(msg: Parsed, taken: Claims) -> dict[int, str]:
     """ "held for low platelets; her count is now 64", "G4 neutropenia last cycle; bloods today grade 3": with
     one count named, and no figure given to it, a generic "count" given a figure or a grade is that count."""
+    if not msg.has("COUNT_GENERIC"):
+        return {}
     items = msg.items
     named = {named_count(it) for it in items} - {None}
     if len(named) != 1 or any(it.kind is Kind.COUNT and named_count(it) and it.num is not None for it in items):
@@ -355,7 +357,7 @@ def _statistic(items: tuple[Item, ...], i: int) -> bool:
 
 def find_counts(msg: Parsed, protocol: Protocol, taken: Claims, current_cycle: int | None = None) -> CountMentions:
     """The first step: each count name with the figures (or grade) written for it."""
-    if not msg.has(Kind.COUNT.value, Kind.GRADE.value, "T_NEUTROPENIA", "T_THROMBOCYTOPENIA"):
+    if not msg.has(Kind.COUNT, Kind.GRADE, "T_NEUTROPENIA", "T_THROMBOCYTOPENIA"):
         return CountMentions((), (), (), (), {})
     items = msg.items
     reader = _Reader(msg, taken, current_cycle)

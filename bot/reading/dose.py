@@ -205,7 +205,7 @@ def _unit_free_status(items: tuple[Item, ...], j: int) -> str:
 
 def read_dose(msg: Parsed, protocol: Protocol, taken: Claims) -> DoseFound:
     """The current dose (as `dose`), how many distinct doses were named, and other drugs' doses."""
-    if not msg.has(Kind.DOSE.value, Kind.OTHER_DOSE.value, Kind.FIGURE.value):
+    if not msg.has(Kind.DOSE, Kind.OTHER_DOSE, Kind.FIGURE):
         return DoseFound(None, 0, False, False, (), (), {})
     items = msg.items
     lo, hi = protocol.ladder.plausible_mg

@@ -63,7 +63,7 @@ def _pick(values: list[tuple[Num, Item, str]]) -> tuple[tuple[Num, Item] | None,
 
 def read_renal(msg: Parsed, protocol: Protocol, taken: Claims) -> RenalFound:
     """CrCl (stated or as eGFR, with any bound), creatinine, dialysis and patient details."""
-    if not msg.has(Kind.RENAL.value, Kind.PATIENT.value, "DIALYSIS", "NOT_DIALYSIS", "FEMALE", "MALE"):
+    if not msg.has(Kind.RENAL, Kind.PATIENT, "DIALYSIS", "NOT_DIALYSIS", "FEMALE", "MALE"):
         return RenalFound({}, (), (), {})
     items = msg.items
     plausible = protocol.plausible

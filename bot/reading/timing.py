@@ -32,7 +32,7 @@ _NONE = TimingRead(None, None, None, None, (), {})
 
 def read_timing(msg: Parsed, cycle_days: int) -> TimingRead:
     """Cycle and day, and day 1 or mid-cycle; an explicit day wins over a phrase."""
-    if not msg.has(Kind.TIMING.value, "POST_TRANSPLANT"):
+    if not msg.has(Kind.TIMING, "POST_TRANSPLANT"):
         return _NONE
     items = msg.items
     day = cycle = phrase = post = None
