@@ -9,6 +9,7 @@ from typing import NamedTuple
 from .answer import DOSING_TOPICS, Answer, Detail, Statement
 from .crcl import cockcroft_gault
 from .facts import Facts
+from .parsing.characters import plain
 from .phi import find_identifiers, redact
 from .protocol import Protocol, default_protocol
 from .reading import read_facts
@@ -55,7 +56,10 @@ def _answer(text: str, protocol: Protocol) -> Answer:
     if problem:
         return _build(protocol, status="rejected", headline="Message not usable", question=problem)
 
-    # Slack's own markup (<@U0123ABCD>, <#C01|ward>) carries ids, not patient identifiers.
+    # Invisible and other scripts' characters are folded first, so that they can hide neither a
+    # figure nor an identifier. Slack's own markup (<@U0123ABCD>, <#C01|ward>) carries ids, not
+    # patient identifiers.
+    text = plain(text)
     identifiers = find_identifiers(_SLACK_MARKUP.sub(_blank, text))
     flags: set[str] = {"phi_detected"} if identifiers else set()
     warnings = [PHI_WARNING] if identifiers else []
@@ -137,7 +141,7 @@ def _blank(m: re.Match[str]) -> str:
 def _unusable(text: object) -> str | None:
     if not isinstance(text, str):
         return "The message was not text."
-    if not text.strip():
+    if not (text.strip() and (text.isascii() or plain(text).strip())):  # invisible characters alone are empty too
         return "The message was empty. Send the counts, cycle day and dose, or a topic such as \"spm\"."
     if len(text) > MAX_CHARS:
         return f"The message is longer than {MAX_CHARS} characters. Please send just the counts, cycle day and dose."

@@ -29,12 +29,12 @@ _PLAIN = {
 }
 
 
-@lru_cache(maxsize=512)
-def _fold_char(ch: str) -> str:
+@lru_cache(maxsize=1024)
+def _fold_char(ch: str, lower: bool) -> str:
     out = []
     for c in unicodedata.normalize("NFKC", ch):
         if c.isascii():
-            out.append(c.lower())
+            out.append(c.lower() if lower else c)
         elif c in _PLAIN:
             out.append(_PLAIN[c])
         elif unicodedata.category(c) == "Cf":
@@ -42,25 +42,30 @@ def _fold_char(ch: str) -> str:
         elif c.isdecimal():
             out.append(str(unicodedata.decimal(c)))
         else:
-            out.append(c.lower())
+            out.append(c.lower() if lower else c)
     return "".join(out)
 
 
-def fold(text: str) -> tuple[str, tuple[int, ...] | None]:
+def plain(text: str) -> str:
+    """The text with the same folding as `fold` but its case kept: what identifiers are looked for in."""
+    return fold(text, lower=False)[0]
+
+
+def fold(text: str, lower: bool = True) -> tuple[str, tuple[int, ...] | None]:
     """(the text folded and lower-cased, the index in `text` of each character; None when one-to-one)."""
     if text.isascii():
-        return text.lower(), None
+        return (text.lower() if lower else text), None
     out: list[str] = []
     origin: list[int] = []
     for i, ch in enumerate(text):
         if ch.isascii():
-            out.append(ch.lower())
+            out.append(ch.lower() if lower else ch)
             origin.append(i)
             continue
         if ch == "·":  # a middle dot between digits is a decimal point ("0·4"), elsewhere a comma
             rep = "." if 0 < i < len(text) - 1 and text[i - 1].isdigit() and text[i + 1].isdigit() else ","
         else:
-            rep = _fold_char(ch)
+            rep = _fold_char(ch, lower)
         for c in rep:
             out.append(c)
             origin.append(i)
