@@ -286,3 +286,108 @@ def test_distinct_doses_without_a_current_one_are_not_chosen() -> None:
                                         ("she is on 5 mg, can we go back up to 10 mg", 5)])
 def test_a_dose_asked_about_is_not_the_current_one(message: str, mg: float) -> None:
     assert read_facts(message, P).dose.mg == mg
+
+
+# ---------------------------------------------------------------- what each figure is read as
+
+def meanings(message: str) -> dict[str, str]:
+    from bot.parsing import parse
+    from bot.reading import figure_meanings
+
+    return dict(figure_meanings(parse(message), P))
+
+
+@pytest.mark.parametrize("message,typed,meaning", [
+    # other drugs' doses: after the drug, before it, with a unit or a frequency
+    ("neut 0.4 on len 10mg, also aciclovir 400mg bd", "aciclovir 400mg bd", "aciclovir dose"),
+    ("plt 25 d9 on 10mg, aspirin 75", "aspirin 75", "aspirin dose"),
+    ("dex 40mg weekly, len 10mg, neut 0.4", "dex 40mg weekly", "dex dose"),
+    ("400mg aciclovir and len 10mg", "400mg", "aciclovir dose"),
+    ("pred 5mg od, len 10 d8 neut 0.4", "pred 5mg od", "pred dose"),
+    ("prednisolone 30, len 10 d8 neut 0.4", "prednisolone 30", "prednisolone dose"),
+    ("methylprednisolone 30, len 10 d8 neut 0.4", "methylprednisolone 30", "methylprednisolone dose"),
+    ("tacrolimus 2, len 10 d8 neut 0.4", "2", "tacrolimus dose"),
+    ("ondansetron 8mg, len 10 d8 neut 0.4", "ondansetron 8mg", "ondansetron dose"),
+    ("mycophenolate 500mg, len 10 d8 neut 0.4", "500mg", "mycophenolate dose"),
+    ("cotrim 480 bd sat/sun, len 5mg", "cotrim 480 bd", "cotrim dose"),
+    ("on 10mg len, her sister's on 15mg", "on 15mg", "another person's dose"),
+    # figures set aside by what the grammar says they are
+    ("neut 0.4 (ref 2.0-7.5) on 10mg", "(ref 2.0-7.5)", "a reference range"),
+    ("temp 38.4 neut 0.4 on 10mg", "temp 38.4", "a temperature"),
+    ("febrile 38.9, neut 0.2", "febrile 38.9", "a temperature"),
+    ("in IFM 2005-02 what was the 4 year PFS", "4 year PFS", "a trial statistic"),
+    ("does IL-6 matter", "IL-6", "a gene or cytokine name"),
+    ("del(17p), plt 40 on 10mg", "del(17p)", "a cytogenetic or marker name"),
+    ("her husband is 80, plt 40 on 10mg", "husband is 80", "another person's age"),
+    ("day +100 post ASCT, plt 40 on 10mg", "day +100 post ASCT", "time since the transplant"),
+    ("diagnosed 2019, plt 40 on 10mg", "2019", "a year"),
+    ("bed 12 plt 24 d10 len 10", "bed 12", "a bed, room or phone number"),
+    ("bloods at 14:30 plt 24 d10 len 10", "14:30", "a time of day"),
+    ("CD34 4.5 x10^6/kg, neut 1.3 on 10mg", "4.5 x10^6/kg", "a value in another unit"),
+    ("GCSF x2 given, neut 0.7 on 10mg", "x2", "a number of times"),
+    ("plt 20 was 25 on d12 last cycle", "d12", "an earlier day"),
+    ("grade 3 rash, neut 1.2 on 10mg", "grade 3", "a grade of another side effect"),
+    ("in IFM 2005-02 was grade 3/4 neutropenia 51% vs 18%?", "grade 3/4 neutropenia", "a grade in a trial statistic"),
+    # earlier values and doses
+    ("nadir 0.3 two weeks ago, len held since, neut now 1.2", "0.3", "neutrophils"),
+    ("was on 15, now 10, neut 0.3 d8", "on 15", "an earlier lenalidomide dose"),
+    ("was on 15, now 10, neut 0.3 d8", "10", "dose"),
+    ("escalate to 15? on 10mg, neut 1.2 plt 150", "15", "a proposed lenalidomide dose"),
+    # a figure no one claims: asked about only if it could be a count, a dose or a CrCl
+    ("0.4 on 10mg", "0.4", "asked about"),
+    ("3000000 on 10mg, neut 1.2", "3000000", "a number not used here"),
+    ("5000 on 10mg, neut 1.2", "5000", "asked about"),  # 5,000 per microlitre could be a count
+])
+def test_each_figure_is_read_as(message: str, typed: str, meaning: str) -> None:
+    assert meanings(message).get(typed) == meaning, meanings(message)
+
+
+@pytest.mark.parametrize("message,expected", [
+    # CTCAE grades of a named cytopenia: the range the grade covers, from the protocol
+    ("grade 4 neutropenia on 10mg", {"neutrophils": 0.5, "bound": "below", "grade": "grade 4"}),
+    ("neutropenia grade 3", {"neutrophils": 0.5, "bound": "above", "grade": "grade 3"}),
+    ("G4 thrombocytopenia", {"platelets": 30, "bound": "below", "grade": "g4"}),
+    ("plts are G2", {"platelets": 50, "bound": "above", "grade": "g2"}),
+    ("grade 3 thrombocytopenia", {"straddles": True}),
+    ("neutropenia grade 3-4", {"straddles": True}),
+    ("grade iv neutropenia", {"neutrophils": 0.5, "bound": "below"}),
+    # bounds and ranges
+    ("neut <0.5", {"neutrophils": 0.5, "bound": "below"}),
+    ("neut 0.5 or less", {"straddles": True}),
+    ("neut <=0.4", {"neutrophils": 0.5, "bound": "below"}),
+    ("plt between 20 and 25", {"platelets": 30, "bound": "below"}),
+    ("plt 20-25", {"platelets": 30, "bound": "below"}),
+    ("neut >0.5", {"neutrophils": 0.5, "bound": "above"}),
+    ("plt over 3 wks", {}),
+    # numbers in words
+    ("neut nought point four", {"neutrophils": 0.4}),
+    ("plt twenty five on ten mg", {"platelets": 25, "dose": (10, None)}),
+    ("plts one week later", {}),
+    # heights and weights in imperial units, ages in words
+    ("5ft 6, 11st 4lb", {"height_cm": 167.6, "weight_kg": 71.7}),
+    ("5'2\" 150 lb", {"height_cm": 157.5, "weight_kg": 68.0}),
+    ("seventy eight year old woman, nine stone", {"age": 78, "weight_kg": 57.2}),
+    # time since transplant is not the cycle day
+    ("day 100 post auto", {"days_post_transplant": 100}),
+    ("d+28, plt 40", {"days_post_transplant": 28}),
+])
+def test_figures_as_read(message: str, expected: dict) -> None:
+    f = read_facts(message, P)
+    got: dict = {}
+    for r in f.readings:
+        got[r.count] = r.value
+        if r.bound:
+            got["bound"] = r.bound
+        if r.grade:
+            got["grade"] = r.grade
+        if r.straddles:
+            got["straddles"] = True
+    if f.dose:
+        got["dose"] = (f.dose.mg, f.dose.days)
+    for key in ("height_cm", "weight_kg", "age", "days_post_transplant"):
+        if getattr(f, key) is not None:
+            got[key] = getattr(f, key)
+    for key, value in expected.items():
+        assert got.get(key) == value, (key, got)
+    if not expected:
+        assert not f.readings, f.readings

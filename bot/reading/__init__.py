@@ -9,7 +9,7 @@ every figure nobody claimed, to be asked about or set aside. Every figure in a m
 from __future__ import annotations
 
 from ..facts import Facts
-from ..parsing import Parsed, parse
+from ..parsing import Kind, NumKind, Parsed, parse, set_aside_labels
 from ..protocol import Protocol
 from .aside import leftovers
 from .context import read_context, vte_factors
@@ -20,7 +20,7 @@ from .renal import read_renal
 from .timing import read_timing
 from .words import COUNT_NAMES, merged, what_ifs
 
-__all__ = ["read_facts", "read_parsed"]
+__all__ = ["figure_meanings", "read_facts", "read_parsed"]
 
 
 def read_facts(text: str, protocol: Protocol) -> Facts:
@@ -30,6 +30,37 @@ def read_facts(text: str, protocol: Protocol) -> Facts:
 
 def read_parsed(msg: Parsed, protocol: Protocol) -> Facts:
     """The facts of a parsed message."""
+    return _read(msg, protocol)[0]
+
+
+def figure_meanings(msg: Parsed, protocol: Protocol) -> tuple[tuple[str, str], ...]:
+    """Each item of the message that holds a figure, as typed, with the one meaning it was given."""
+    facts, claims = _read(msg, protocol)
+    asked, labels = set(facts.unnamed_values), set_aside_labels()
+    aside = {a.typed: a.as_ for a in facts.set_aside}
+    out = []
+    for i, it in enumerate(msg.items):
+        if not any(c.isdigit() for c in it.text) and not (it.num is not None and it.num.kind is NumKind.WORDS):
+            continue
+        typed = msg.typed(it)
+        if i in claims:
+            meaning = claims[i].label or claims[i].role.value
+        elif it.kind is Kind.FIGURE:
+            meaning = "asked about" if typed in asked else aside.get(typed) or _quiet_figure(it)
+        elif it.kind is Kind.KEYWORD and it.type in labels:
+            meaning = labels[it.type]
+        else:
+            meaning = it.kind.value  # a count, dose, renal or patient value, a timing, a unit, a schedule
+        out.append((typed, meaning))
+    return tuple(out)
+
+
+def _quiet_figure(it) -> str:
+    # What the last pass does with a figure it neither asks about nor lists.
+    return "shaped like an identifier, not shown" if sum(c.isdigit() for c in it.text) >= 8 else "a number in words"
+
+
+def _read(msg: Parsed, protocol: Protocol) -> tuple[Facts, dict]:
     claims = what_ifs(msg)
     history = read_history(msg)
     timing = read_timing(msg, protocol.cycle.days)
@@ -68,7 +99,7 @@ def read_parsed(msg: Parsed, protocol: Protocol) -> Facts:
         set_aside=left.set_aside,
     )
     facts["vte_factors"] = vte_factors(msg, facts.get("age"), facts.get("bmi")) if "vte" in facts["topics"] else {}
-    return Facts(**facts)
+    return Facts(**facts), claims
 
 
 def _standalone(msg: Parsed, token_type: str) -> bool:

@@ -12,7 +12,7 @@ TOPIC_OF = {
     "T_TRIAL": "trials", "T_TRIALS": "trials", "T_MECHANISM": "mechanism", "T_MTD": "mtd",
     "T_OTHER_AGENT": "other_agents", "T_DOSE_LEVELS": "dose_levels", "T_RENAL": "renal", "T_GCSF": "neutropenia",
     "T_NEUTROPENIA": "neutropenia", "T_THROMBOCYTOPENIA": "thrombocytopenia",
-    "T_MISSED_DOSE": "missed_dose", "T_MONITORING": "monitoring",
+    "T_MISSED_DOSE": "missed_dose", "T_MONITORING": "monitoring", "GENE": "mechanism",
     "VTE_HISTORY": "vte", "NO_VTE_HISTORY": "vte", "ANTICOAG_THERAPEUTIC": "vte", "ANTICOAG_PROPHYLACTIC": "vte",
     "NO_ANTICOAG": "vte", "ANTICOAG_DRUG": "vte",
 }

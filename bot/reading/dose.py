@@ -37,7 +37,7 @@ _PROPOSED = frozenset({"give", "start", "restart", "try", "escalate", "increase"
 _DRUG_ENDINGS = ("pril", "sartan", "olol", "dipine", "statin", "olone", "isone", "sone", "azole", "cillin", "mycin",
                  "floxacin", "prazole", "xaban", "parin", "mab", "tinib", "vir", "dronate", "amide", "azine",
                  "oxetine", "idone", "ipine", "pam", "lam", "zepam", "fen", "profen", "phen", "ide", "ine", "xime",
-                 "cycline", "conazole", "setron", "pramide", "thyroxine", "semide", "thiazide", "lukast")
+                 "cycline", "conazole", "setron", "pramide", "thyroxine", "semide", "thiazide", "lukast", "limus")
 # Words that may stand right before a lenalidomide dose written "10mg"; any other word there is
 # taken as the name of the drug the dose belongs to ("pred 5mg", "cotrim 480mg").
 _BEFORE_DOSE = frozenset(

@@ -81,3 +81,19 @@ def test_a_count_named_without_a_figure_is_reported(message: str) -> None:
 def test_a_count_reported_fine_is_normal() -> None:
     r = reading("neut 0.3, platelets fine", "platelets")
     assert r.normal and r.value == P.counts["platelets"].threshold
+
+
+def test_every_figure_in_every_case_has_one_meaning() -> None:
+    import json
+    from pathlib import Path
+
+    from bot.parsing import parse
+    from bot.reading import figure_meanings
+
+    data = Path(__file__).parents[1] / "data"
+    for f in sorted(data.glob("*.jsonl")):
+        for line in f.read_text().splitlines():
+            if line.strip():
+                msg = parse(json.loads(line)["text"])
+                for typed, meaning in figure_meanings(msg, P):
+                    assert meaning not in ("", "a number in words") or not any(c.isdigit() for c in typed), (msg.source, typed)
