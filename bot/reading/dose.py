@@ -180,8 +180,10 @@ def _framed(items: tuple[Item, ...], j: int, dose_context: bool) -> bool:
 
 def _named_just_before(items: tuple[Item, ...], j: int) -> bool:
     """Whether a count, renal or patient name stands a few words before j, with only words between."""
-    for k in range(j - 1, max(clause(items, j).start, j - 5) - 1, -1):
+    for k in range(j - 1, max(0, j - 5) - 1, -1):
         it = items[k]
+        if it.kind is Kind.SEP:
+            return False  # the clause starts here
         if named_count(it) or it.kind in (Kind.RENAL, Kind.PATIENT):
             return True
         if it.kind not in (Kind.WORD, Kind.KEYWORD) or is_kw(it, "LEN", "ON", "T_DOSE_LEVELS"):

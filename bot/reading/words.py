@@ -109,13 +109,29 @@ def broken(msg: Parsed, a: int, b: int) -> bool:
 
 def clause(items: tuple[Item, ...], i: int) -> range:
     """The indices of the clause (between clause breaks) that item i stands in."""
-    lo = i
-    while lo > 0 and items[lo - 1].kind is not Kind.SEP:
-        lo -= 1
-    hi = i
-    while hi + 1 < len(items) and items[hi + 1].kind is not Kind.SEP:
-        hi += 1
-    return range(lo, hi + 1)
+    return _clauses(items)[i]
+
+
+# Readers ask for the clause of many items of one message; working them out once per
+# message keeps a long unbroken message linear. One entry, swapped whole, so threads that
+# answer different messages at once only ever recompute.
+_last_clauses: tuple[tuple[Item, ...] | None, tuple[range, ...]] = (None, ())
+
+
+def _clauses(items: tuple[Item, ...]) -> tuple[range, ...]:
+    global _last_clauses
+    seen, spans = _last_clauses
+    if seen is items:
+        return spans
+    n = len(items)
+    starts, ends = [0] * n, [n] * n  # a break's own clause runs from the one before to the one after
+    for k in range(1, n):
+        starts[k] = k if items[k - 1].kind is Kind.SEP else starts[k - 1]
+    for k in range(n - 2, -1, -1):
+        ends[k] = k + 1 if items[k + 1].kind is Kind.SEP else ends[k + 1]
+    spans = tuple(map(range, starts, ends))
+    _last_clauses = (items, spans)
+    return spans
 
 
 def next_value(items: tuple[Item, ...], i: int, taken: Claims, grades: bool = False) -> int | None:
