@@ -20,7 +20,7 @@ from typing import NamedTuple
 from ..facts import DoseRead, Unreadable
 from ..parsing import Item, Kind, NumKind, Parsed
 from ..protocol import Protocol
-from .words import Claim, Claims, Role, clause, free, is_kw, is_word, named_count
+from .words import Claim, Claims, Role, clause, free, is_kw, named_count
 
 _SCHED_DAYS = {"SCHED_21": "1-21", "SCHEDULE_ALONE": "1-21", "SCHED_28": "1-28", "DAILY": None}
 # "was on 15mg" may be the dose before a hold (the one Table 2 steps down from); "from 15mg",
