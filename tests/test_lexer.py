@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import json
+import re
+import sys
 from pathlib import Path
 
 import pytest
@@ -11,7 +13,7 @@ from lark import Lark
 
 from bot.parsing import grammar_text, normalise, parser
 from bot.parsing.grammar import AsToken
-from bot.parsing.lexer import ANY, FirstCharLexer, first_chars
+from bot.parsing.lexer import ANY, FirstCharLexer, first_chars, may_start_with
 
 try:
     from re import _parser as sre_parse
@@ -68,12 +70,31 @@ def test_same_tokens_as_lark_on_fuzzed_text(parts: list[str], glue: str) -> None
     assert _tokens(_OURS, text) == _tokens(_lark_basic, text)
 
 
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.one_of(st.sampled_from(WORDS), st.text(max_size=6)), max_size=12).map(" ".join))
+def test_same_tokens_as_lark_on_any_characters(text: str) -> None:
+    for variant in (text, normalise(text)):  # as typed too: other scripts' digits and spaces unfolded
+        assert _tokens(_OURS, variant) == _tokens(_lark_basic, variant)
+
+
+def test_scanners_do_not_grow_with_the_characters_seen() -> None:
+    lexer = ours()
+    _tokens(lexer, normalise("neut 0.4 on 10mg (d15) ~ * & 中 ж"))
+    before = len(lexer._scanners_at)
+    _tokens(lexer, normalise(" ".join(chr(c) for c in range(0x4E00, 0x4E00 + 2000))))
+    assert len(lexer._scanners_at) == before
+
+
 @pytest.mark.parametrize("pattern,chars,nullable", [
     ("abc", {"a"}, False), ("(?:x|y)z", {"x", "y"}, False), ("a?b", {"a", "b"}, False),
-    (r"\d+", set("0123456789"), False), ("[a-c]", {"a", "b", "c"}, False), ("(?!q)r", {"r"}, False),
+    (r"\d+", "re", False), (r"\s", "re", False), ("[a-c]", {"a", "b", "c"}, False), ("(?!q)r", {"r"}, False),
     ("a*", {"a"}, True), (".", ANY, False), ("[^a]", ANY, False),
 ])
 def test_first_chars(pattern: str, chars, nullable: bool) -> None:
     first, can_be_empty = first_chars(sre_parse.parse(pattern))
-    assert (first if first is ANY else set(first)) == chars
+    if chars == "re":  # a class: exactly what Python's re matches with it, over all of Unicode
+        single = re.compile(pattern).fullmatch
+        assert [c for c in map(chr, range(sys.maxunicode + 1)) if bool(single(c)) != may_start_with(first, c)] == []
+    else:
+        assert (first if first is ANY else set(first)) == chars
     assert can_be_empty == nullable

@@ -16,6 +16,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import re
+import sys
 from collections.abc import Iterator
 from typing import Any, Protocol
 
@@ -30,7 +31,7 @@ except ImportError:  # pragma: no cover - older Pythons
 
 ANY = None  # "could start with any character"
 # Bump when the analysis below changes, so that a kept copy of an older one is not used.
-ANALYSIS_VERSION = 1
+ANALYSIS_VERSION = 3
 
 
 class Store(Protocol):
@@ -50,8 +51,26 @@ _LOWER = frozenset("abcdefghijklmnopqrstuvwxyz")
 # (A scanner may hold alternatives that cannot match at a position; they fail, and the order
 # of the rest is kept, so joining keys changes no token, only how much is compiled.)
 _ANY_DIGIT = "#digit"
+# ... and this for any other character no alternative names as a first character: only the
+# alternatives that may start anywhere apply there, so one scanner serves them all, however
+# many different characters a message brings (a key per character would grow without end).
+_ANY_OTHER = "#other"
 _DIGITS = frozenset("0123456789")
-_SPACE = frozenset(" \t\n\r\f\v")
+_ASCII_SPACE = frozenset(c for c in map(chr, range(128)) if c.isspace())
+# \d and \s in a str pattern match every Unicode decimal digit and space, not only the ASCII
+# ones. A first-character set names the rest by these two marks rather than listing them (the
+# analysis stays small to keep, and a scanner serves every such character at once).
+_OTHER_DIGIT, _OTHER_SPACE = "#other-digit", "#other-space"
+
+
+def _mark(ch: str) -> str:
+    """The mark a character that is not ASCII falls under: another script's digit, a space, or neither."""
+    return _OTHER_DIGIT if ch.isdecimal() else _OTHER_SPACE if ch.isspace() else _ANY_OTHER
+
+
+def may_start_with(first: frozenset | None, ch: str) -> bool:
+    """Whether a match whose first characters are `first` (from `first_chars`) can start with ch."""
+    return first is ANY or ch in first or (not ch.isascii() and _mark(ch) in first)
 
 
 def _union(a, b):
@@ -69,9 +88,9 @@ def _in_set(items) -> frozenset | None:
                 return ANY
             chars.update(chr(c) for c in range(lo, hi + 1))
         elif op is sre_c.CATEGORY and arg is sre_c.CATEGORY_DIGIT:
-            chars |= _DIGITS
+            chars |= _DIGITS | {_OTHER_DIGIT}
         elif op is sre_c.CATEGORY and arg is sre_c.CATEGORY_SPACE:
-            chars |= _SPACE
+            chars |= _ASCII_SPACE | {_OTHER_SPACE}
         else:  # NEGATE, word categories and the like
             return ANY
     return frozenset(chars)
@@ -187,6 +206,8 @@ class FirstCharLexer(Lexer):
         # whether a space may be skipped without a regex.
         self._terminals, self.skip_spaces = self._analysis(terminals)
         self._scanners_at: dict[str, list[re.Pattern]] = {}
+        self._named_first = frozenset().union(*(first for _n, _p, parts, _s in self._terminals
+                                                for _a, first, _r in parts if first is not ANY))
         self._plain_words = self._word_filter(terminals)
 
     def _analysis(self, terminals) -> tuple[list, bool]:
@@ -261,10 +282,15 @@ class FirstCharLexer(Lexer):
             # or a letter and the character after it), in their order, so the first match is
             # the one the whole terminal would give.
             ch, nxt = key[0], key[1:]
-            chars = _DIGITS if key == _ANY_DIGIT else frozenset(ch)
+            if key == _ANY_DIGIT:
+                starts = lambda first: first is ANY or not _DIGITS.isdisjoint(first)  # noqa: E731
+            elif key in (_OTHER_DIGIT, _OTHER_SPACE, _ANY_OTHER):
+                starts = lambda first: first is ANY or key in first  # noqa: E731
+            else:
+                starts = lambda first: may_start_with(first, ch)  # noqa: E731
             wanted = []
             for name, prefix, parts, suffix in self._terminals:
-                alts = [a for a, first, runs in parts if (first is ANY or not chars.isdisjoint(first)) and _may_start(runs, ch, nxt)]
+                alts = [a for a, first, runs in parts if starts(first) and _may_start(runs, ch, nxt)]
                 if alts:
                     wanted.append((name, prefix + "|".join(alts) + suffix))
             found = self._scanners_at[key] = _compile(wanted, self.flags)
@@ -274,6 +300,7 @@ class FirstCharLexer(Lexer):
         """The tokens of text, ignored ones left out."""
         pos, end = 0, len(text)
         scanners_at, ignore, skip_spaces, plain = self._scanners_at, self.ignore, self.skip_spaces, self._plain_words
+        named_first = self._named_first
         while pos < end:
             ch = text[pos]
             if ch == " " and skip_spaces:  # the commonest ignored token, without a regex
@@ -294,7 +321,7 @@ class FirstCharLexer(Lexer):
             elif ch in _DIGITS:
                 key = _ANY_DIGIT  # one alternation for every digit: most of what starts with one starts with any
             else:
-                key = ch
+                key = ch if ch in named_first else _ANY_OTHER if ch.isascii() else _mark(ch)
             for scanner in scanners_at.get(key) or self._scanners(key):
                 m = scanner.match(text, pos)
                 if m:
