@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import re
-from dataclasses import replace
 from types import SimpleNamespace
 from typing import NamedTuple
 
@@ -68,7 +67,7 @@ def _answer(text: str, protocol: Protocol) -> Answer:
     renal = _renal(facts)
     scores = renal.scores
     if "crcl" in scores:
-        facts = replace(facts, crcl=scores["crcl"]["ml_min"], crcl_source="calculated")
+        facts = facts._replace(crcl=scores["crcl"]["ml_min"], crcl_source="calculated")
         warnings.append(Statement(
             text=f"CrCl {scores['crcl']['ml_min']:g} mL/min by Cockcroft-Gault, using {scores['crcl']['weight_used']} body weight"
                  + ("" if facts.height_cm else " (no height given)") + ".",
@@ -91,7 +90,7 @@ def _answer(text: str, protocol: Protocol) -> Answer:
         return _build(protocol, status="out_of_scope", flags=flags, **common,
                       headline="Outside what wardbot covers", question=scope)
     if facts.myeloma_drugs:
-        facts = replace(facts, topics=tuple(dict.fromkeys((*facts.topics, "other_agents"))))
+        facts = facts._replace(topics=tuple(dict.fromkeys((*facts.topics, "other_agents"))))
     if (facts.readings or facts.counts_normal or facts.count_names_without_value or facts.unnamed_values
             or facts.other_counts or facts.crcl is not None or facts.creatinine is not None or facts.dialysis is True):
         return _dosing(facts, protocol, flags, renal, common)

@@ -1,8 +1,10 @@
 """The facts read from a message, normalised (x10^9/L, mL/min, mg), handed from reading to the rules."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Literal
+from collections.abc import Mapping
+from dataclasses import dataclass
+from types import MappingProxyType
+from typing import Literal, NamedTuple
 
 CountName = Literal["neutrophils", "platelets"]
 Timing = Literal["day1", "mid_cycle"]
@@ -59,9 +61,12 @@ class Unreadable:
     missing: str  # the contract's `missing` name for it
 
 
-@dataclass(frozen=True, slots=True)
-class Facts:
-    """Everything the rules may use; absent facts are None or empty, never guessed."""
+class Facts(NamedTuple):
+    """Everything the rules may use; absent facts are None or empty, never guessed.
+
+    A NamedTuple rather than a frozen dataclass: one is made per message, and a frozen
+    dataclass sets each of its many fields through object.__setattr__.
+    """
 
     readings: tuple[Reading, ...] = ()
     count_names_without_value: tuple[str, ...] = ()  # "neutropenic", "low counts", "plt" with no figure
@@ -106,7 +111,7 @@ class Facts:
     fever: bool = False  # a fever or a febrile temperature was mentioned
     renal_mentioned: bool = False  # "renal impairment", "CKD": renal function matters but no figure may be given
     acute_kidney_injury: bool = False  # an AKI: a CrCl from before it may no longer hold
-    vte_factors: dict[str, object] = field(default_factory=dict)
+    vte_factors: Mapping[str, object] = MappingProxyType({})
     implausible: tuple[str, ...] = ()  # what was implausible, in words
     unreadable: tuple[Unreadable, ...] = ()  # named values with no readable figure
     set_aside: tuple[SetAside, ...] = ()  # figures read as not clinical for this decision
