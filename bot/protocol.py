@@ -197,11 +197,20 @@ class Protocol:
 
     def depends_on(self, count: str, event: str, field: str, timing: str | None = None) -> bool:
         """Whether the Table 2 rows for this count, event (and known timing) differ by `field`."""
-        return any(
-            getattr(r, field) != "any"
-            for r in self.cytopenia
-            if r.count == count and r.event == event and (timing is None or r.timing in ("any", timing))
-        )
+        key = (count, event, field, timing)
+        known = self._depends.get(key)
+        if known is None:
+            # A few answers per count and event, asked of every message: worked out once each.
+            known = self._depends[key] = any(
+                getattr(r, field) != "any"
+                for r in self.cytopenia
+                if r.count == count and r.event == event and (timing is None or r.timing in ("any", timing))
+            )
+        return known
+
+    @cached_property
+    def _depends(self) -> dict[tuple, bool]:
+        return {}
 
     def __post_init__(self) -> None:
         # Every (count, event) pair must have a row, or some message would fall through

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from bot.facts import Facts
-from bot.parsing import normalise
+from bot.parsing import Kind, normalise, parse
 from bot.protocol import default_protocol
 from bot.reading import read_facts
 
@@ -391,3 +391,12 @@ def test_figures_as_read(message: str, expected: dict) -> None:
         assert got.get(key) == value, (key, got)
     if not expected:
         assert not f.readings, f.readings
+
+
+@pytest.mark.parametrize("text,present", [
+    ("68 y, 72 kg", ("AGE", "WEIGHT")), ("15mg alternate days", ("NON_DAILY",)), ("plt 25 on len", ("LEN", "PLT", Kind.COUNT)),
+])
+def test_has_knows_every_item_type_and_token_type(text: str, present: tuple[str, ...]) -> None:
+    msg = parse(text)
+    assert all(msg.has(name) for name in present), sorted(map(str, msg.types))
+    assert not msg.has("TEMPERATURE")

@@ -74,5 +74,5 @@ def parse(text: str) -> Parsed:
     """Normalise and parse one message."""
     norm, origin = _normalise(text)
     items = parser().parse(norm)
-    types = {it.kind for it in items} | {t for it in items for t, _ in it.parts}
+    types = {it.kind for it in items} | {it.type for it in items} | {t for it in items for t, _ in it.parts}
     return Parsed(norm, items, text, origin, frozenset(types))

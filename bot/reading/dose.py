@@ -214,7 +214,7 @@ def read_dose(msg: Parsed, protocol: Protocol, taken: Claims) -> DoseFound:
     claims: dict[int, Claim] = {}
     unreadable: list[Unreadable] = []
     doses: list[_Dose] = []
-    dose_context = any(it.kind is Kind.DOSE for it in items) or msg.has("LEN")
+    dose_context = msg.has(Kind.DOSE, "LEN")
     for i, it in enumerate(items):
         if it.kind is Kind.OTHER_DOSE:
             claims[i] = Claim(Role.ASIDE, f"{it.parts[0][1]} dose")
@@ -239,17 +239,18 @@ def read_dose(msg: Parsed, protocol: Protocol, taken: Claims) -> DoseFound:
         claims[d.index] = Claim(Role.DOSE) if d is current else Claim(Role.ASIDE, _LABELS[d.status])
     found = dict(doses_seen=len({d.mg for d in doses}), other_drug_dosed=any(c.label.endswith(" dose") for c in claims.values()
                                                                             if c.label not in _LABELS.values()),
-                 myeloma_drug_dosed=any(it.kind is Kind.OTHER_DOSE and it.type == "MYELOMA_DRUG" for it in items),
+                 myeloma_drug_dosed=msg.has(Kind.OTHER_DOSE) and any(it.kind is Kind.OTHER_DOSE and it.type == "MYELOMA_DRUG"
+                                                                     for it in items),
                  unreadable=tuple(unreadable), claims=claims)
     if current is None:
         return DoseFound(None, implausible=(), **found)
     if not lo <= current.mg <= hi:
         return DoseFound(None, implausible=(f"dose {current.typed}",), **found)
-    lone = [it.type for it in items if it.kind is Kind.KEYWORD and it.type in _SCHED_DAYS]
+    lone = [it.type for it in items if it.kind is Kind.KEYWORD and it.type in _SCHED_DAYS] if msg.has(*_SCHED_DAYS) else []
     sched = current.schedule or next((s for s in lone if _SCHED_DAYS[s]), None)
     if "SCHED_21" in lone or any(d.schedule in ("SCHED_21", "SCHEDULE_ALONE") for d in doses if d.mg == current.mg):
         sched = "SCHED_21"
-    non_daily = _non_daily(items, {i for i, c in claims.items() if c.role is Role.ASIDE})
+    non_daily = msg.has("NON_DAILY") and _non_daily(items, {i for i, c in claims.items() if c.role is Role.ASIDE})
     dose = DoseRead(mg=current.mg, days=_SCHED_DAYS.get(sched) if sched else None, typed=current.typed, non_daily=non_daily)
     return DoseFound(dose, implausible=(), **found)
 
