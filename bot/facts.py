@@ -11,9 +11,8 @@ Timing = Literal["day1", "mid_cycle"]
 BoundSide = Literal["below", "at_most", "above", "approx", "range"]
 
 
-@dataclass(frozen=True, slots=True)
-class Reading:
-    """One blood count as read: the value in x10^9/L and how it was got."""
+class Reading(NamedTuple):
+    """One blood count as read: the value in x10^9/L and how it was got (a NamedTuple, as Facts is)."""
 
     count: CountName
     value: float

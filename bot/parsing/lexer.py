@@ -16,7 +16,6 @@ from __future__ import annotations
 import functools
 import hashlib
 import re
-import sys
 from collections.abc import Iterator
 from typing import Any, Protocol
 

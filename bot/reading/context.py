@@ -59,14 +59,15 @@ def read_context(msg: Parsed) -> dict:
     ))
     out["myeloma_drugs"] = tuple(dict.fromkeys(text for _, t, text in kw if t == "MYELOMA_DRUG"))
     # "relapsed", "lymphoma": another setting; "had VRD induction", "dex in induction" said in the past is history.
-    out["not_maintenance"] = any(
+    out["not_maintenance"] = "NOT_MAINTENANCE" in types and any(
         t == "NOT_MAINTENANCE" and not any(is_word(x, _HISTORY) for x in items[max(0, i - 2) : i]) and not _in_the_past(items, i)
         for i, t, _ in kw
     )
     out["counts_normal"] = "COUNTS_OK" in types
     # A platelet transfusion hides a recovery; red cells for anaemia ("Hb 74, transfuse") do not.
-    red_cells = msg.has("HB") or any(is_word(it, _RED_CELLS) for it in items)
-    out["transfused"] = any(t == "TRANSFUSION" and ("platelet" in text or "pool" in text or not red_cells) for _, t, text in kw)
+    red_cells = "TRANSFUSION" in types and (msg.has("HB") or any(is_word(it, _RED_CELLS) for it in items))
+    out["transfused"] = "TRANSFUSION" in types and any(
+        t == "TRANSFUSION" and ("platelet" in text or "pool" in text or not red_cells) for _, t, text in kw)
     out["fever"] = bool(types & _FEVER)
     renal_words = [(i, text) for i, t, text in kw if t == "T_RENAL"]
     out["renal_mentioned"] = bool(renal_words)

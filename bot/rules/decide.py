@@ -8,7 +8,7 @@ flag and names the fact that would sharpen it.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from itertools import combinations, product
 
 from ..answer import Dose, Statement
@@ -106,8 +106,8 @@ def _side_options(readings: tuple[Reading, ...], protocol: Protocol) -> list[tup
     for r in readings:
         if r.straddles:
             t = protocol.counts[r.count].threshold
-            below = replace(r, value=t, bound="below", straddles=False)
-            at = replace(r, value=t, bound=None, straddles=False)
+            below = r._replace(value=t, bound="below", straddles=False)
+            at = r._replace(value=t, bound=None, straddles=False)
             options = [tuple(below if x is r else x for x in o) for o in options] + \
                       [tuple(at if x is r else x for x in o) for o in options]
     return options
@@ -124,7 +124,7 @@ def _fell_options(readings: tuple[Reading, ...]) -> list[frozenset[str] | None]:
 def _as_fallen(readings: tuple[Reading, ...], fell: frozenset[str] | None) -> tuple[Reading, ...]:
     if fell is None:
         return readings
-    return tuple(replace(r, recovered=r.count in fell) if r.recovered is None else r for r in readings)
+    return tuple(r._replace(recovered=r.count in fell) if r.recovered is None else r for r in readings)
 
 
 def _sharpen_cite(dim: str, protocol: Protocol) -> str:
