@@ -421,7 +421,7 @@ def read_counts(msg: Parsed, protocol: Protocol, history: History, found: CountM
     reader = _Reader(msg, taken, current_cycle)
     mentions = found.mentions
     _attach_earlier(reader, mentions, protocol)
-    loose = {clause(items, k).start for k in _loose_recovery(items, reader.markers_used)}
+    loose = {clause(items, k).start for k in _loose_recovery(items, reader.markers_used)} if msg.has("RECOVERED") else set()
     readings, implausible, unreadable = [], [], []
     repeat = False
     for m in mentions:
@@ -447,7 +447,7 @@ def _attach_earlier(reader: _Reader, mentions: tuple[_Mention, ...], protocol: P
     """Free figures a time word places ("nadir 0.3 two weeks ago", "hx dropped to 0.4", "today 0.7"): a value of
     the one count they fit (the only count named, or the only one whose values can hold them)."""
     items = reader.items
-    if not mentions or any(m.normal for m in mentions):
+    if not mentions or any(m.normal for m in mentions) or not reader.msg.has(Kind.FIGURE):
         return
     mg_lo, mg_hi = protocol.ladder.plausible_mg
     for j, it in enumerate(items):
