@@ -100,10 +100,10 @@ def _drug_word(it: Item) -> bool:
     return it.kind is Kind.WORD and it.type == "WORD" and it.text not in _BEFORE_DOSE and len(it.text) >= 2
 
 
-def _someone_else(items: tuple[Item, ...], i: int) -> bool:
-    """ "her sister's on 15mg": another person is named earlier in the dose's clause."""
-    span = clause(items, i)
-    return any(is_kw(items[b], "RELATIVE") for b in range(span.start, i))
+def _someone_else(items: tuple[Item, ...], i: int, relatives: list[int]) -> bool:
+    """ "her sister's on 15mg": another person (at one of `relatives`) is named earlier in the dose's clause."""
+    start = clause(items, i).start
+    return any(start <= b < i for b in relatives)
 
 
 def _other_drug(items: tuple[Item, ...], i: int) -> str | None:
@@ -215,6 +215,7 @@ def read_dose(msg: Parsed, protocol: Protocol, taken: Claims) -> DoseFound:
     unreadable: list[Unreadable] = []
     doses: list[_Dose] = []
     dose_context = msg.has(Kind.DOSE, "LEN")
+    relatives = [b for b, it in enumerate(items) if is_kw(it, "RELATIVE")] if msg.has("RELATIVE") else []
     for i, it in enumerate(items):
         if it.kind is Kind.OTHER_DOSE:
             claims[i] = Claim(Role.ASIDE, f"{it.parts[0][1]} dose")
@@ -222,7 +223,7 @@ def read_dose(msg: Parsed, protocol: Protocol, taken: Claims) -> DoseFound:
             drug = _other_drug(items, i)
             if drug is not None:
                 claims[i] = Claim(Role.ASIDE, f"{drug} dose")
-            elif _someone_else(items, i):
+            elif relatives and _someone_else(items, i, relatives):
                 claims[i] = Claim(Role.ASIDE, "another person's dose")
             elif not it.num.readable:
                 unreadable.append(Unreadable("lenalidomide dose", msg.typed(it.num), "current_dose"))
