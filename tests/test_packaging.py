@@ -1,6 +1,7 @@
 """The wheel carries what a plain `pip install .` needs: grammar, protocol and guidance files."""
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 import zipfile
@@ -33,3 +34,11 @@ def test_wheel_grammar_is_the_repository_grammar(wheel: zipfile.ZipFile) -> None
 def test_wheel_declares_the_console_script(wheel: zipfile.ZipFile) -> None:
     entry = next(n for n in wheel.namelist() if n.endswith("entry_points.txt"))
     assert "wardbot = bot.cli:main" in wheel.read(entry).decode()
+
+
+def test_every_repository_path_the_readme_names_exists() -> None:
+    root = Path(__file__).resolve().parent.parent
+    readme = (root / "README.md").read_text(encoding="utf-8")
+    named = set(re.findall(r"(?<![\w./-])((?:bot|grammar|tests|benchmarks|examples|docs|\.ci)/[\w./*-]*\w)", readme))
+    named |= {f"bot/parsing/{m}" for m in re.findall(r"^\s{6}(\w+\.py)\s", readme, re.M)}
+    assert named and not [p for p in sorted(named) if not list(root.glob(p))]
