@@ -94,7 +94,9 @@ def _answer(text: str, protocol: Protocol) -> Answer:
     if (facts.readings or facts.counts_normal or facts.count_names_without_value or facts.unnamed_values
             or facts.other_counts or facts.crcl is not None or facts.creatinine is not None or facts.dialysis is True):
         return _dosing(facts, protocol, flags, renal, common)
-    if facts.start_question and set(facts.topics) <= {"renal"}:
+    about_a_patient = facts.age is not None or facts.weight_kg is not None or facts.sex is not None
+    if (facts.start_question or (facts.dosing_words and about_a_patient)) and set(facts.topics) <= {"renal"}:
+        # "she's 62, 58kg, what dose renally?": this patient's dose turns on a CrCl not given.
         return _clarify(protocol, ("crcl",), flags, common,
                         lead="The usual start is 10 mg once daily, days 1-28 (Table 2), lower in renal impairment (6.2).")
     if facts.topics:

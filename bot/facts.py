@@ -41,6 +41,7 @@ class DoseRead:
     days: Literal["1-28", "1-21"] | None
     typed: str
     non_daily: bool = False  # "alternate days", "mon/wed/fri": on no step of the ladder
+    starting: bool = False  # said as the dose started on ("originally on 10mg"): a fall since may have lowered it
 
 
 @dataclass(frozen=True, slots=True)

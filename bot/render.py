@@ -95,7 +95,7 @@ def read_as(f: Facts) -> str:
             parts.append(f"{_num(f.dose.mg)} mg, not once daily")
         else:
             days = f"days {f.dose.days}" if f.dose.days else "days 1-28 (schedule not stated, assumed)"
-            parts.append(f"{_num(f.dose.mg)} mg daily, {days}")
+            parts.append(f"{_num(f.dose.mg)} mg daily, {days}" + (" (the dose started on)" if f.dose.starting else ""))
     elif f.doses_seen > 1:
         parts.append("several doses given, none marked as current")
     if f.crcl is not None:

@@ -543,7 +543,7 @@ def _reading(rule: CountRule, m: _Mention, fell: bool | None, history: History) 
         value, assumed, converted, ok = to_si(rule, f.num, f.unit)
         flags["unit_assumed"] |= assumed
         flags["converted"] |= converted
-        flags["implausible"] |= not ok
+        flags["implausible"] |= not ok and f.grade_range is None  # a grade's range comes from the protocol itself
         return value
 
     typed = " / ".join(f.num.typed for f in m.figures)

@@ -25,7 +25,9 @@ from .words import Claim, Claims, Role, clause, free, is_kw, named_count
 _SCHED_DAYS = {"SCHED_21": "1-21", "SCHEDULE_ALONE": "1-21", "SCHED_28": "1-28", "DAILY": None}
 # "was on 15mg" may be the dose before a hold (the one Table 2 steps down from); "from 15mg",
 # "15mg until last cycle", "no longer on 15mg" have been replaced.
-_WAS = frozenset({"was", "were", "previously", "before", "prior", "formerly", "originally", "had"})
+_WAS = frozenset({"was", "were", "previously", "before", "prior", "formerly", "had"})
+# "originally started on 10mg": the dose at the start, which a fall since may have lowered.
+_STARTING = frozenset({"originally", "initially", "started", "starting"})
 _REPLACED_BEFORE = frozenset({"until", "longer", "stopped", "used", "not"})
 _REPLACED_AFTER = frozenset({"reduced", "decreased", "cut", "lowered", "stopped", "until", "changed"})
 _CHANGED = frozenset({"reduced", "decreased", "cut", "lowered", "down", "dropped", "increased", "escalated",
@@ -61,7 +63,8 @@ _CHANGE_VERBS = frozenset({"reduced", "reduce", "decreased", "decrease", "lowere
 _ARROWS = frozenset({"->", "=>", "→", "⇒"})
 _LABELS = {"was": "an earlier lenalidomide dose", "from": "an earlier lenalidomide dose",
            "replaced": "an earlier lenalidomide dose", "proposed": "a proposed lenalidomide dose",
-           "changed": "an earlier lenalidomide dose", "current": "another lenalidomide dose named"}
+           "changed": "an earlier lenalidomide dose", "current": "another lenalidomide dose named",
+           "started": "the starting lenalidomide dose"}
 
 
 class _Dose(NamedTuple):
@@ -146,6 +149,8 @@ def _status(items: tuple[Item, ...], i: int) -> str:
     if (any(t in _PROPOSED for t in texts[-2:]) or asked
             or any(is_kw(it, "T_DOSE_LEVELS", "START_Q") for it in before[-3:])):
         return "proposed"
+    if any(t in _STARTING for t in texts[-3:]):
+        return "started"
     if any(t in _WAS for t in texts[-2:]):
         return "was"
     return "current"
@@ -252,7 +257,8 @@ def read_dose(msg: Parsed, protocol: Protocol, taken: Claims) -> DoseFound:
     if "SCHED_21" in lone or any(d.schedule in ("SCHED_21", "SCHEDULE_ALONE") for d in doses if d.mg == current.mg):
         sched = "SCHED_21"
     non_daily = msg.has("NON_DAILY") and _non_daily(items, {i for i, c in claims.items() if c.role is Role.ASIDE})
-    dose = DoseRead(mg=current.mg, days=_SCHED_DAYS.get(sched) if sched else None, typed=current.typed, non_daily=non_daily)
+    dose = DoseRead(mg=current.mg, days=_SCHED_DAYS.get(sched) if sched else None, typed=current.typed, non_daily=non_daily,
+                    starting=current.status == "started")
     return DoseFound(dose, implausible=(), **found)
 
 
@@ -275,7 +281,7 @@ def _current(doses: list[_Dose]) -> _Dose | None:
     if not current and "proposed" in statuses:
         current = [d for d in doses if d.status == "from"]  # "reduce from 15mg to 10mg?"
     if not current:
-        current = [d for d in doses if d.status == "was"]
+        current = [d for d in doses if d.status in ("was", "started")]
     if len({d.mg for d in current}) != 1:
         return None
     return current[-1]

@@ -35,8 +35,8 @@ class Decision:
 
 def current_dose(facts: Facts) -> Dose | None:
     """The current dose as a ladder dose; a dose typed without a schedule is read as days 1-28."""
-    if facts.dose is None:
-        return None
+    if facts.dose is None or (facts.dose.starting and facts.episode == "subsequent"):
+        return None  # after a repeat fall, the dose started on may since have been lowered: not known
     return Dose(mg=facts.dose.mg, days=facts.dose.days or "1-28", irregular=facts.dose.non_daily)
 
 
