@@ -74,6 +74,23 @@ def test_identifiers_flagged_answer_still_given_and_not_echoed(text: str) -> Non
     assert "delete" in got["text"]
 
 
+def test_a_platelet_count_under_one_is_asked_about() -> None:
+    got = ask("plt 0.28 day 3 on 10mg")
+    assert got["status"] == "clarify" and "implausible_value" in got["flags"] and "0.28" in got["text"]
+
+
+def test_a_dose_asked_renally_without_a_crcl_asks_for_it() -> None:
+    for text in ("62F 58kg, dose her renally please", "how to dose len renally, 62yo 58kg"):
+        got = ask(text)
+        assert (got["status"], got["missing"]) == ("clarify", ["crcl"]), text
+
+
+def test_the_dose_started_on_is_not_todays_after_a_repeat_fall() -> None:
+    got = ask("originally started on 15mg, second drop, neut 0.4 day 5")
+    assert (got["status"], got["missing"]) == ("clarify", ["current_dose"])
+    assert ask("on 15mg, second drop, neut 0.4 day 5")["dose"]["mg"] == 10
+
+
 def test_renal_answers_carry_source_caution() -> None:
     for text in ("CrCl 85", "CrCl 35", "CrCl 15 on dialysis", "plt 18 day 11 on 15mg, CrCl 38", "eGFR 40"):
         assert "source_caution" in ask(text)["flags"], text

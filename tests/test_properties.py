@@ -5,12 +5,11 @@ import json
 import random
 from pathlib import Path
 
+from contract import check_contract
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bot.engine import INTERNAL_ERROR_HEADLINE, MAX_CHARS, answer
-
-from contract import check_contract
 
 FORMAT = ["\u200b", "\u200c", "\u200d", "\u2060", "\ufeff", "\u00ad", "\u200e", "\u200f", "\u202a", "\u202c", "\u2066", "\u2069"]
 DATA = Path(__file__).parent / "data"

@@ -63,6 +63,7 @@ _APPROX_MARGIN = 0.25
 _GRADE_NUMBER = re.compile(r"iv|v|i{1,3}|[0-5]")
 _ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "v": 5}
 _TABLE2_TYPES = {"NEUT": "neutrophils", "PLT": "platelets"}
+_REASON = frozenset({"for", "with", "because", "due", "over"})
 
 
 class _Figure(NamedTuple):
@@ -154,11 +155,14 @@ class _Reader:
         arrow between two figures puts the first in the past ("110 -> 70 -> 35").
         """
         msg, items = self.msg, self.items
+        if self._hold_reason(j):
+            return "past", False  # "held for 0.3", "stopped because of plt 20": the fall that led to the hold
         k = j + 1
         if k + 1 < len(items) and is_kw(items[k], "ON") and _marker(items[k + 1], PAST_AFTER) == "past":
             k += 1  # "0.8 on Monday"
         if k < len(items) and (kind := _marker(items[k], PAST_AFTER)) is not None:
-            nxt = next((f for f in range(k + 1, min(len(items), k + 4)) if free(items, f, self.taken)), None)
+            nxt = next((f for f in range(k + 1, min(len(items), k + 4))
+                        if free(items, f, self.taken) and not self._hold_reason(f)), None)
             between = nxt is not None and not broken(msg, k, nxt) and not broken(msg, j, k)
             if between and kind == "now" and any(is_word(items[b], PAST_BEFORE) for b in range(k + 1, nxt)):
                 between = False  # "0.9 today up from 0.3": "from" marks 0.3, so "today" is 0.9's
@@ -192,6 +196,11 @@ class _Reader:
                     return "unclear", False
                 return kind, recovered
         return "", recovered
+
+    def _hold_reason(self, j: int) -> bool:
+        """Whether the figure (or named count) at j is given as the reason for a hold: "held for 0.3"."""
+        items = self.items
+        return j >= 2 and is_word(items[j - 1], _REASON) and is_kw(items[j - 2], "HELD", "HELD_WORD")
 
     def _marked_past(self, lo: int, j: int) -> bool:
         return any(is_word(self.items[b], PAST_BEFORE) for b in range(max(lo, j - 3), j))

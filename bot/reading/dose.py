@@ -28,7 +28,9 @@ _SCHED_DAYS = {"SCHED_21": "1-21", "SCHEDULE_ALONE": "1-21", "SCHED_28": "1-28",
 _WAS = frozenset({"was", "were", "previously", "before", "prior", "formerly", "had"})
 # "originally started on 10mg": the dose at the start, which a fall since may have lowered.
 _STARTING = frozenset({"originally", "initially", "started", "starting"})
-_REPLACED_BEFORE = frozenset({"until", "longer", "stopped", "used", "not"})
+_REPLACED_BEFORE = frozenset({"until", "longer", "used", "not"})
+# "len was stopped d14 on 10mg": the dose it was held on, which Table 2 steps down from.
+_HELD_ON = frozenset({"stopped", "held", "withheld", "interrupted", "paused", "omitted", "suspended"})
 _REPLACED_AFTER = frozenset({"reduced", "decreased", "cut", "lowered", "stopped", "until", "changed"})
 _CHANGED = frozenset({"reduced", "decreased", "cut", "lowered", "down", "dropped", "increased", "escalated",
                       "raised", "went", "came", "been", "changed", "switched", "moved", "reduction", "decrease"})
@@ -52,6 +54,7 @@ _BEFORE_DOSE = frozenset(
     "either both like about around approx approximately for by into onto stopped held paused prev already "
     "when since after before".split())
 _TO = frozenset({"to", "into"})
+_DOSE_IS = frozenset({"was", "is", "of", "now", "="})
 # "is 15mg ok?": a dose asked about.
 _ASKED_AFTER = frozenset({"ok", "okay", "fine", "safe", "suitable"})
 _OTHER_DRUG = frozenset({"OTHER_DRUG", "MYELOMA_DRUG", "ANTICOAG_DRUG", "ANTICOAG_THERAPEUTIC", "ANTICOAG_PROPHYLACTIC",
@@ -134,6 +137,8 @@ def _status(items: tuple[Item, ...], i: int) -> str:
         return "current"
     if before and is_kw(before[-1], "RESTARTED") or (len(before) > 1 and texts[-1] in ("at", "on") and is_kw(before[-2], "RESTARTED")):
         return "changed"  # "restarted at 10": the dose since the restart
+    if any(t in _HELD_ON for t in texts[-3:]) and not any(t in _REPLACED_BEFORE for t in texts[-3:]):
+        return "was"
     if any(t in _REPLACED_BEFORE for t in texts[-3:]) or any(t in _REPLACED_AFTER for t in after):
         return "replaced"
     if texts[-1:] == ["from"]:
@@ -166,6 +171,8 @@ def _framed(items: tuple[Item, ...], j: int, dose_context: bool) -> bool:
         return False  # "neuts dropped to 0.4", "CrCl now 45": a count's or a renal figure
     if is_kw(prev, "RESTARTED") or (prev.text in ("at", "on") and j >= 2 and is_kw(items[j - 2], "RESTARTED")):
         return True  # "restarted at 10"
+    if is_kw(prev, "DOSING") or (prev.text in _DOSE_IS and j >= 2 and is_kw(items[j - 2], "DOSING")):
+        return True  # "dose was 15", "dose 10"
     if is_kw(prev, "T_DOSE_LEVELS") and prev.text.endswith("to"):
         return True  # "increase her to 15"
     if prev.text in _TO or (is_kw(prev, "RECOVERED", "DROP") and prev.text.endswith("to")):

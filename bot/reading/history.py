@@ -46,6 +46,12 @@ def _is_hold(it: Item) -> bool:
     return is_kw(it, *_HOLDS) or (is_kw(it, "SUBSEQUENT") and "interruption" in it.text)
 
 
+def _dose_switched(items: tuple[Item, ...], i: int) -> bool:
+    # "stopped 15mg, now on 10mg": one dose stopped for another is a change of dose, not a hold.
+    return i + 1 < len(items) and items[i + 1].kind is Kind.DOSE and any(
+        it.kind is Kind.DOSE for it in items[i + 2 :])
+
+
 def _other_reason(items: tuple[Item, ...]) -> bool:
     return any(is_word(it, _OTHER_REASONS) or is_kw(it, "T_INFECTION", "SURGERY") for it in items)
 
@@ -61,7 +67,7 @@ def read_history(msg: Parsed) -> History:
     items = msg.items
     types = msg.types
     first, later = "FIRST_EPISODE" in types, "SUBSEQUENT" in types
-    holds = [i for i, it in enumerate(items) if _is_hold(it)]
+    holds = [i for i, it in enumerate(items) if _is_hold(it) and not _dose_switched(items, i)]
     restarts = [i for i, it in enumerate(items) if is_kw(it, "RESTARTED")]
     # "after the first drop she was restarted ... now 0.35 again": the first fall is over, this one is a repeat.
     episode = ("subsequent" if restarts else None) if first and later else "first" if first else "subsequent" if later else None

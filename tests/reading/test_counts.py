@@ -97,3 +97,12 @@ def test_every_figure_in_every_case_has_one_meaning() -> None:
                 msg = parse(json.loads(line)["text"])
                 for typed, meaning in figure_meanings(msg, P):
                     assert meaning not in ("", "a number in words") or not any(c.isdigit() for c in typed), (msg.source, typed)
+
+
+@pytest.mark.parametrize("message,value", [
+    ("neut recovered to 0.8 today after being held for 0.3", 0.8),
+    ("held for neut 0.3, now 0.9", 0.9),
+])
+def test_the_figure_a_hold_was_for_is_the_earlier_one(message: str, value: float) -> None:
+    r = reading(message, "neutrophils")
+    assert (r.value, r.recovered) == (value, True)

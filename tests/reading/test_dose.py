@@ -34,3 +34,18 @@ def test_another_drugs_dose_is_not_lenalidomides() -> None:
 
 def test_a_non_daily_schedule_is_marked() -> None:
     assert read_facts("15mg alternate days", P).dose.non_daily
+
+
+@pytest.mark.parametrize("message,mg", [
+    ("len was stopped d14 on 10mg", 10), ("held on 15mg last week", 15),   # the dose it was held on
+    ("dose was 15, neut 0.4", 15), ("dose 10, plt 80", 10),               # framed by the word "dose"
+    ("stopped 15mg, now on 10mg", 10),
+])
+def test_the_dose_named_with_a_hold_or_the_word_dose_is_read(message: str, mg: float) -> None:
+    assert read_facts(message, P).dose.mg == mg
+
+
+def test_the_dose_started_on_is_marked_as_such() -> None:
+    dose = read_facts("originally started on 15mg, neut 0.4", P).dose
+    assert (dose.mg, dose.starting) == (15, True)
+    assert not read_facts("on 15mg, neut 0.4", P).dose.starting
