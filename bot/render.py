@@ -49,7 +49,14 @@ def _num(v: float) -> str:
     return f"{v:g}"
 
 
-_SIDE = {"below": "below ", "above": "at least ", "approx": "about "}
+_SIDE = {"below": "below ", "at_most": "at most ", "above": "at least ", "approx": "about "}
+
+
+def _bounded(value: float, bound: str | None, upper: float | None, unit: str) -> str:
+    """A figure as read, with its bound in words: "below 0.5", "at most 30", "30-40"."""
+    if bound == "range" and upper is not None:
+        return f"{_num(value)}-{_num(upper)} {unit}"
+    return f"{_SIDE.get(bound or '', '')}{_num(value)} {unit}"
 
 
 def read_as(f: Facts) -> str:
@@ -62,7 +69,7 @@ def read_as(f: Facts) -> str:
         if r.grade and r.ambiguous:
             parts.append(f"{r.count} as {r.grade} (no figure)")
             continue
-        text = f"{r.count} {_SIDE.get(r.bound or '', '')}{_num(r.value)} x10^9/L"
+        text = f"{r.count} {_bounded(r.value, r.bound, r.upper, 'x10^9/L')}"
         if r.grade:
             text += f" (from \"{r.grade}\", CTCAE)"
         if r.earlier:
@@ -100,8 +107,7 @@ def read_as(f: Facts) -> str:
         parts.append("several doses given, none marked as current")
     if f.crcl is not None:
         source = {"stated": "", "egfr": " (eGFR given, used as CrCl)", "calculated": " (Cockcroft-Gault)"}[f.crcl_source or "stated"]
-        sign = {"below": "below ", "above": "at least "}.get(f.crcl_bound or "", "")
-        parts.append(f"CrCl {sign}{_num(f.crcl)} mL/min{source}")
+        parts.append(f"CrCl {_bounded(f.crcl, f.crcl_bound, f.crcl_upper, 'mL/min')}{source}")
     if f.creatinine is not None:
         parts.append(f"creatinine {_num(f.creatinine)} {f.creatinine_unit}" + (" (unit assumed)" if f.creatinine_unit_assumed else ""))
     patient = [x for x in (
@@ -153,13 +159,15 @@ def understood(f: Facts) -> dict[str, Any]:
         out[r.count] = r.value
         if r.bound:
             out[f"{r.count}_bound"] = r.bound
+        if r.bound == "range" and r.upper is not None:
+            out[f"{r.count}_upper"] = r.upper
         if r.grade:
             out[f"{r.count}_grade"] = r.grade
         if r.recovered:
             out.setdefault("recovered", []).append(r.count)
         if r.earlier:
             out[f"{r.count}_earlier"] = list(r.earlier)
-    for key in ("cycle", "cycle_day", "timing", "days_post_transplant", "episode", "crcl", "crcl_source", "crcl_bound", "dialysis", "creatinine",
+    for key in ("cycle", "cycle_day", "timing", "days_post_transplant", "episode", "crcl", "crcl_source", "crcl_bound", "crcl_upper", "dialysis", "creatinine",
                 "creatinine_unit", "age", "sex", "weight_kg", "height_cm", "bmi", "trial"):
         value = getattr(f, key)
         if value is not None:

@@ -91,6 +91,14 @@ def test_the_dose_started_on_is_not_todays_after_a_repeat_fall() -> None:
     assert ask("on 15mg, second drop, neut 0.4 day 5")["dose"]["mg"] == 10
 
 
+@pytest.mark.parametrize("text,shown", [
+    ("plt 30 or less d3 on 10mg", "platelets at most 30 x10^9/L"), ("plt between 20 and 40 d3 on 10mg", "platelets 20-40 x10^9/L"),
+    ("neut <0.5 on 10mg", "neutrophils below 0.5 x10^9/L"), ("CrCl 30-40 on 15mg counts fine", "CrCl 30-40 mL/min"),
+])
+def test_a_bound_is_shown_as_a_bound(text: str, shown: str) -> None:
+    assert shown in ask(text)["text"]
+
+
 def test_renal_answers_carry_source_caution() -> None:
     for text in ("CrCl 85", "CrCl 35", "CrCl 15 on dialysis", "plt 18 day 11 on 15mg, CrCl 38", "eGFR 40"):
         assert "source_caution" in ask(text)["flags"], text

@@ -358,6 +358,10 @@ def test_each_figure_is_read_as(message: str, typed: str, meaning: str) -> None:
     ("plt between 20 and 25", {"platelets": 30, "bound": "below"}),
     ("plt 20-25", {"platelets": 30, "bound": "below"}),
     ("neut >0.5", {"neutrophils": 0.5, "bound": "above"}),
+    ("neut less than point 5", {"neutrophils": 0.5, "bound": "below"}),
+    ("plt <30,000/uL", {"platelets": 30, "bound": "below"}),
+    ("plt below 25k", {"platelets": 25, "bound": "below"}),
+    ("neut nought point 45", {"neutrophils": 0.45}),
     ("plt over 3 wks", {}),
     # numbers in words
     ("neut nought point four", {"neutrophils": 0.4}),

@@ -98,6 +98,7 @@ MAX_DIGITS = 9
 _UNITS = {"zero": 0, "nought": 0, "naught": 0, "oh": 0, "o": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5,
           "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13,
           "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19}
+_DIGIT_WORDS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
 _TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fourty": 40, "fifty": 50, "sixty": 60, "seventy": 70,
          "eighty": 80, "ninety": 90}
 
@@ -108,6 +109,8 @@ def words_value(text: str) -> float | None:
     if "point" in words:
         cut = words.index("point")
         whole, frac = words[:cut], words[cut + 1 :]
+        if len(frac) == 1 and frac[0].isdigit():
+            frac = [_DIGIT_WORDS[int(d)] for d in frac[0]]  # "point 5", "nought point 45"
         if not frac or any(w not in _UNITS or _UNITS[w] > 9 for w in frac):
             return None
         base = _cardinal(whole) if whole else 0
@@ -195,15 +198,24 @@ _BELOW = re.compile(r"below|under|less|lower|fewer|smaller|sub|beneath|nearly|al
 _APPROX = re.compile(r"~|approx|about|around|roughly|circa|ish|falling|dropping|rising")
 
 
+# The figure in a bound as the grammar writes it: grouped thousands, "25k", "point 5".
+_BOUND_FIGURE = re.compile(r"\d{1,3}(?:,\d{3})+(?![\d.])|(?:\d+(?:\.\d+)?|\.\d+)(?:\s?k(?![a-z]))?|point\s*\d{1,3}")
+
+
 def to_bound(t: str) -> Num:
     """A BOUND token: its figure and which side of it the value is.
 
     "not below 30" is at least 30; "hasn't reached 0.5" and "nearly 30" are below.
     """
     found = _NUMBER.findall(t)
-    if not found:  # pragma: no cover - the grammar puts a number in every bound
+    first = _BOUND_FIGURE.search(t)
+    if not found or first is None:  # pragma: no cover - the grammar puts a number in every bound
         return Num(None, NumKind.UNREADABLE, t)
-    figure = float(found[0])
+    written = first.group()
+    as_num = Num(words_value(written), NumKind.WORDS, t) if written.startswith("point") else to_num("NUM", written)
+    if as_num.value is None:
+        return Num(None, NumKind.UNREADABLE, t)
+    figure, kind = as_num.value, as_num.kind
     if t.startswith("between") and len(found) > 1:
         lo, hi = sorted((figure, float(found[1])))
         return Num(lo, NumKind.PLAIN, t, Bound.RANGE, upper=hi)
@@ -216,7 +228,7 @@ def to_bound(t: str) -> Num:
         side = Bound.APPROX if _APPROX.search(words) else Bound.BELOW if _BELOW.search(words) else Bound.ABOVE
         if side is Bound.BELOW and _INCLUSIVE.search(words):
             side = Bound.AT_MOST
-    return Num(figure, NumKind.PLAIN, t, side)
+    return Num(figure, kind, t, side)
 
 
 def to_range(t: str) -> Num:
