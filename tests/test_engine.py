@@ -99,6 +99,12 @@ def test_a_bound_is_shown_as_a_bound(text: str, shown: str) -> None:
     assert shown in ask(text)["text"]
 
 
+def test_a_creatinine_unit_typed_is_the_one_used() -> None:
+    got = ask("creat 9.5 umol/L, 60M, 80kg, what dose")
+    assert got["status"] == "clarify" and "implausible_value" in got["flags"] and "9.5 umol/L" in got["text"]
+    assert ask("creat 95 umol/L, 60M, 80kg, what dose")["understood"]["creatinine_unit"] == "umol/L"
+
+
 def test_renal_answers_carry_source_caution() -> None:
     for text in ("CrCl 85", "CrCl 35", "CrCl 15 on dialysis", "plt 18 day 11 on 15mg, CrCl 38", "eGFR 40"):
         assert "source_caution" in ask(text)["flags"], text
