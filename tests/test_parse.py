@@ -201,7 +201,7 @@ CASES = [
     ("gcsf", {"topics": {"neutropenia"}}),
     # noise: skipped, never an error
     ("<@U123ABC> neut 0.4 on 10mg :pray:", {"neutrophils": 0.4, "dose": (10, None)}),
-    ("hi team 🙏 plt 25 d1 pls", {"platelets": 25, "cycle_day": 1}),
+    ("hi team 🙏 plt 25 d1 pls", {"platelets": 25, "timing": "day1"}),
     ("neut 0.4!!! on 10mg???", {"neutrophils": 0.4, "dose": (10, None)}),
     ("```plt 25```", {"platelets": 25}),
     # not a count
@@ -328,8 +328,17 @@ def meanings(message: str) -> dict[str, str]:
     ("plt 20 was 25 on d12 last cycle", "d12", "an earlier day"),
     ("grade 3 rash, neut 1.2 on 10mg", "grade 3", "a grade of another side effect"),
     ("in IFM 2005-02 was grade 3/4 neutropenia 51% vs 18%?", "grade 3/4 neutropenia", "a grade in a trial statistic"),
+    ("temp 37.8, HR 104, neut 1.4, len 10 d12", "HR 104", "a pulse, blood pressure or breathing rate"),
+    ("neut 0.45 BP 132/78 on 10mg", "BP 132/78", "a pulse, blood pressure or breathing rate"),
+    ("0300 bloods: neut 0.4, on 10mg day 6", "0300", "a time of day"),
+    ("dex 20mg d1,8,15,22, len 10mg, plt 24 d8", "d1,8,15,22", "the days of a schedule"),
+    ("dara d1, 8 and 15, plt 24 d8 on 10mg", "d1, 8 and 15", "the days of a schedule"),
+    ("Mg 0.52 low, neuts 1.7 plt 150, len 10mg d8", "Mg 0.52", "count"),  # another lab's, shown as such
+    ("plt 180, neut 2.4, K 3.1, on 15mg", "K 3.1", "count"),
     # earlier values and doses
     ("nadir 0.3 two weeks ago, len held since, neut now 1.2", "0.3", "neutrophils"),
+    ("held for plt 19 on 15mg d10, now 44 on d1 of next cycle", "44", "platelets"),
+    ("held for plt 19 on 15mg d10, now 44 on d1 of next cycle", "d10", "an earlier day"),
     ("was on 15, now 10, neut 0.3 d8", "on 15", "an earlier lenalidomide dose"),
     ("was on 15, now 10, neut 0.3 d8", "10", "dose"),
     ("escalate to 15? on 10mg, neut 1.2 plt 150", "15", "a proposed lenalidomide dose"),
@@ -359,6 +368,8 @@ def test_each_figure_is_read_as(message: str, typed: str, meaning: str) -> None:
     ("plt 20-25", {"platelets": 30, "bound": "below"}),
     ("neut >0.5", {"neutrophils": 0.5, "bound": "above"}),
     ("neut less than point 5", {"neutrophils": 0.5, "bound": "below"}),
+    ("plt fifteen day one on ten", {"platelets": 15, "timing": "day1", "cycle": None}),
+    ("plt 25 day one on 15mg", {"platelets": 25, "timing": "day1"}),
     ("plt <30,000/uL", {"platelets": 30, "bound": "below"}),
     ("plt below 25k", {"platelets": 25, "bound": "below"}),
     ("neut nought point 45", {"neutrophils": 0.45}),
@@ -388,7 +399,7 @@ def test_figures_as_read(message: str, expected: dict) -> None:
             got["straddles"] = True
     if f.dose:
         got["dose"] = (f.dose.mg, f.dose.days)
-    for key in ("height_cm", "weight_kg", "age", "days_post_transplant"):
+    for key in ("height_cm", "weight_kg", "age", "days_post_transplant", "cycle", "timing"):
         if getattr(f, key) is not None:
             got[key] = getattr(f, key)
     for key, value in expected.items():

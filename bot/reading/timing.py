@@ -62,8 +62,8 @@ def read_timing(msg: Parsed, cycle_days: int) -> TimingRead:
             cycle = nums[0] if cycle is None and nums else cycle
         elif it.type == "DAY1_PHRASE":
             phrase = phrase or "day1"
-            if nums and cycle is None:
-                cycle = nums[0]
+            if nums and cycle is None and not it.text.startswith("day"):
+                cycle = nums[0]  # "start of cycle 4"; "day one" names no cycle
         elif it.type == "MID_CYCLE":
             phrase = "mid_cycle" if phrase is None else phrase
             if nums and cycle is None and "week" not in it.text:
@@ -79,8 +79,19 @@ def read_timing(msg: Parsed, cycle_days: int) -> TimingRead:
 
 
 def _said_today(items, i: int) -> bool:
-    """ "C2D15 today", "today C4D1": a day said to be today's."""
-    return any(is_kw(items[k], "NOW") and items[k].text.startswith(("today", "now")) for k in (i - 1, i + 1) if 0 <= k < len(items))
+    """ "C2D15 today", "today C4D1", "..., now 44 on d1": a day said to be today's."""
+    if any(_now_word(items[k]) for k in (i - 1, i + 1) if 0 <= k < len(items)):
+        return True
+    for k in range(i - 1, max(-1, i - 5), -1):  # "now" opening the day's clause
+        if items[k].kind is Kind.SEP:
+            return False
+        if _now_word(items[k]):
+            return k == 0 or items[k - 1].kind is Kind.SEP
+    return False
+
+
+def _now_word(it) -> bool:
+    return is_kw(it, "NOW") and it.text.startswith(("today", "now"))
 
 
 def _event_timing(items, i: int) -> bool:
