@@ -105,6 +105,11 @@ def test_a_creatinine_unit_typed_is_the_one_used() -> None:
     assert ask("creat 95 umol/L, 60M, 80kg, what dose")["understood"]["creatinine_unit"] == "umol/L"
 
 
+def test_a_lab_named_without_a_figure_asks_nothing() -> None:
+    got = ask("ALT 3x ULN, bili normal - any len dose change for the liver?")
+    assert (got["status"], got["topics"]) == ("answered", ["hepatic"])
+
+
 def test_renal_answers_carry_source_caution() -> None:
     for text in ("CrCl 85", "CrCl 35", "CrCl 15 on dialysis", "plt 18 day 11 on 15mg, CrCl 38", "eGFR 40"):
         assert "source_caution" in ask(text)["flags"], text

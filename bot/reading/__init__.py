@@ -62,7 +62,6 @@ def _quiet_figure(it) -> str:
 
 def _read(msg: Parsed, protocol: Protocol) -> tuple[Facts, dict]:
     claims = what_ifs(msg)
-    history = read_history(msg)
     timing = read_timing(msg, protocol.cycle.days)
     claims = merged(claims, timing.claims)
     found = find_counts(msg, protocol, claims, timing.cycle)
@@ -71,6 +70,7 @@ def _read(msg: Parsed, protocol: Protocol) -> tuple[Facts, dict]:
     claims = merged(claims, renal.claims)
     dose = read_dose(msg, protocol, claims)
     claims = merged(claims, dose.claims)
+    history = read_history(msg, dose.taken_at)
     counts = read_counts(msg, protocol, history, found, claims, timing.cycle)
     claims = merged(claims, counts.claims)
     left = leftovers(msg, claims, protocol)

@@ -63,6 +63,8 @@ _APPROX_MARGIN = 0.25
 _GRADE_NUMBER = re.compile(r"iv|v|i{1,3}|[0-5]")
 _ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "v": 5}
 _TABLE2_TYPES = {"NEUT": "neutrophils", "PLT": "platelets"}
+# Labs Table 2 never uses: named without a figure ("bili normal", "ALT up"), they raise no question.
+_NEVER_ASKED = frozenset({"LAB", "MAGNESIUM", "HB"})
 _REASON = frozenset({"for", "with", "because", "due", "over"})
 
 
@@ -391,7 +393,8 @@ def find_counts(msg: Parsed, protocol: Protocol, taken: Claims, current_cycle: i
                         reader.claim(j, it.type.lower())
                         num = items[j].num
                 if num is None:
-                    valueless.append(it.type)
+                    if it.type not in _NEVER_ASKED:
+                        valueless.append(it.type)
                 elif it.type == "COUNT_GENERIC":
                     unnamed.append(msg.typed(num))
                 else:

@@ -67,6 +67,7 @@ _ARROWS = frozenset({"->", "=>", "→", "⇒"})
 _LABELS = {"was": "an earlier lenalidomide dose", "from": "an earlier lenalidomide dose",
            "replaced": "an earlier lenalidomide dose", "proposed": "a proposed lenalidomide dose",
            "changed": "an earlier lenalidomide dose", "current": "another lenalidomide dose named",
+           "now": "another lenalidomide dose named",
            "started": "the starting lenalidomide dose"}
 
 
@@ -77,7 +78,7 @@ class _Dose(NamedTuple):
     mg: float
     typed: str
     schedule: str | None
-    status: str  # changed, current, was, from, replaced or proposed
+    status: str  # now, changed, current, was, from, replaced, proposed or started
 
 
 class DoseFound(NamedTuple):
@@ -90,6 +91,9 @@ class DoseFound(NamedTuple):
     implausible: tuple[str, ...]
     unreadable: tuple[Unreadable, ...]
     claims: dict[int, Claim]
+    # "was on 15mg ..., now on 10mg", "she's now on 5mg": where the words say the drug is being
+    # given at today's dose, which ends a fall or hold said before it.
+    taken_at: int | None = None
 
 
 def _word_integer(it: Item) -> bool:
@@ -120,7 +124,7 @@ def _other_drug(items: tuple[Item, ...], i: int) -> str | None:
     bare = it.kind is Kind.DOSE and it.parts[0][0] not in ("LEN", "ON", "DOSING")
     if before is not None and ((before.kind is Kind.KEYWORD and before.type in _OTHER_DRUG)
                                or (_drug_like(before) and not it.text[:1].isalpha())
-                               or (bare and _drug_word(before))):
+                               or (bare and _drug_word(before) and not is_kw(items[i - 2] if i > 1 else before, "LEN"))):
         return before.text
     with_mg = it.kind is Kind.DOSE and any(t == "MG" for t, _ in it.parts)
     if nxt is not None and with_mg and ((nxt.kind is Kind.KEYWORD and nxt.type in _OTHER_DRUG) or _drug_like(nxt)):
@@ -129,12 +133,12 @@ def _other_drug(items: tuple[Item, ...], i: int) -> str | None:
 
 
 def _status(items: tuple[Item, ...], i: int) -> str:
-    """changed (the dose after a change), current, was, from, replaced or proposed."""
+    """now (said to be today's), changed (the dose after a change), current, was, from, replaced or proposed."""
     before = items[max(0, i - 5) : i]
     texts = [it.text for it in before]
     after = [it.text for it in items[i + 1 : i + 3]]
     if any(is_kw(it, "NOW") for it in before[-2:]):
-        return "current"
+        return "now"  # "now on 5mg": said to be today's, over a dose named without a time
     if before and is_kw(before[-1], "RESTARTED") or (len(before) > 1 and texts[-1] in ("at", "on") and is_kw(before[-2], "RESTARTED")):
         return "changed"  # "restarted at 10": the dose since the restart
     if any(t in _HELD_ON for t in texts[-3:]) and not any(t in _REPLACED_BEFORE for t in texts[-3:]):
@@ -161,8 +165,12 @@ def _status(items: tuple[Item, ...], i: int) -> str:
     return "current"
 
 
-def _framed(items: tuple[Item, ...], j: int, dose_context: bool) -> bool:
-    """Whether a free figure without mg is framed as a lenalidomide dose by the words around it."""
+def _framed(items: tuple[Item, ...], j: int, dose_context: bool, steps: frozenset[float]) -> bool:
+    """Whether a free figure without mg is framed as a lenalidomide dose by the words around it.
+
+    Framed only by "now" or "was" ("was on 15, now 10"), it must be a dose on the ladder: "plt 19
+    on 15mg, now 44" is the count's figure.
+    """
     prev = items[j - 1] if j else None
     if prev is None:
         return False
@@ -186,7 +194,7 @@ def _framed(items: tuple[Item, ...], j: int, dose_context: bool) -> bool:
     if j + 1 < len(items) and is_kw(items[j + 1], "NOW") and items[j + 1].text in _ARROWS:
         return any(is_kw(x, "T_DOSE_LEVELS") or (x.kind is Kind.WORD and x.text in _CHANGE_VERBS) for x in window)
     if dose_context and (is_kw(prev, "NOW") or (prev.text in _WAS and prev.kind is Kind.WORD)):
-        return True  # "was on 15, now 10", "(was 15)"
+        return items[j].num.value in steps  # "was on 15, now 10", "(was 15)"
     return False
 
 
@@ -223,6 +231,7 @@ def read_dose(msg: Parsed, protocol: Protocol, taken: Claims) -> DoseFound:
         return DoseFound(None, 0, False, False, (), (), {})
     items = msg.items
     lo, hi = protocol.ladder.plausible_mg
+    steps = frozenset(s.mg for s in protocol.ladder.steps)
     claims: dict[int, Claim] = {}
     unreadable: list[Unreadable] = []
     doses: list[_Dose] = []
@@ -243,7 +252,7 @@ def read_dose(msg: Parsed, protocol: Protocol, taken: Claims) -> DoseFound:
                 doses.append(_Dose(i, it.num.value, it.text, it.extra, _status(items, i)))
         elif free(items, i, taken) and it.num.readable and not it.num.bound and not _word_integer(it):
             value = it.num.value
-            if lo <= value <= hi and value * 2 == int(value * 2) and _framed(items, i, dose_context):
+            if lo <= value <= hi and value * 2 == int(value * 2) and _framed(items, i, dose_context, steps):
                 doses.append(_Dose(i, value, it.text, None, _unit_free_status(items, i)))
             elif i and _drug_like(items[i - 1]):
                 claims[i] = Claim(Role.ASIDE, f"{items[i - 1].text} dose")
@@ -259,14 +268,39 @@ def read_dose(msg: Parsed, protocol: Protocol, taken: Claims) -> DoseFound:
         return DoseFound(None, implausible=(), **found)
     if not lo <= current.mg <= hi:
         return DoseFound(None, implausible=(f"dose {current.typed}",), **found)
-    lone = [it.type for it in items if it.kind is Kind.KEYWORD and it.type in _SCHED_DAYS] if msg.has(*_SCHED_DAYS) else []
-    sched = current.schedule or next((s for s in lone if _SCHED_DAYS[s]), None)
-    if "SCHED_21" in lone or any(d.schedule in ("SCHED_21", "SCHEDULE_ALONE") for d in doses if d.mg == current.mg):
-        sched = "SCHED_21"
+    sched = _schedule(items, current, doses) if msg.has(*_SCHED_DAYS) else None
     non_daily = msg.has("NON_DAILY") and _non_daily(items, {i for i, c in claims.items() if c.role is Role.ASIDE})
     dose = DoseRead(mg=current.mg, days=_SCHED_DAYS.get(sched) if sched else None, typed=current.typed, non_daily=non_daily,
                     starting=current.status == "started")
-    return DoseFound(dose, implausible=(), **found)
+    return DoseFound(dose, implausible=(), taken_at=current.index if _taken_now(items, current, doses) else None, **found)
+
+
+def _taken_now(items: tuple[Item, ...], current: _Dose, doses: list[_Dose]) -> bool:
+    """Whether the words say the current dose is being given now, after a higher one or as "now on"."""
+    if current.status not in ("now", "changed"):
+        return False
+    stepped_down = any(d.mg > current.mg and d.status in ("was", "replaced", "from", "started") for d in doses)
+    it = items[current.index]
+    said_now = current.status == "now" and is_kw(items[current.index - 1], "NOW") and it.parts[0][0] == "ON"
+    return stepped_down or said_now
+
+
+def _schedule(items: tuple[Item, ...], current: _Dose, doses: list[_Dose]) -> str | None:
+    """The current dose's schedule: its own, else one written just after it, else one given elsewhere.
+
+    Given only elsewhere, a days 1-21 schedule wins ("on 5mg ... 5mg d1-21", "with a week off"):
+    the ladder steps from it to the lower dose's days 1-21 or to no step, never up.
+    """
+    if _SCHED_DAYS.get(current.schedule or ""):
+        return current.schedule
+    for k in range(current.index + 1, min(len(items), current.index + 3)):
+        if items[k].kind is Kind.KEYWORD and _SCHED_DAYS.get(items[k].type):
+            return items[k].type  # "10 continuous", "5mg daily 21/28"
+    given = [it.type for it in items if it.kind is Kind.KEYWORD and _SCHED_DAYS.get(it.type)]
+    given += [d.schedule for d in doses if d.mg == current.mg and _SCHED_DAYS.get(d.schedule or "")]
+    if any(s in ("SCHED_21", "SCHEDULE_ALONE") for s in given):
+        return "SCHED_21"
+    return given[0] if given else current.schedule
 
 
 def _non_daily(items: tuple[Item, ...], others: set[int]) -> bool:
@@ -284,7 +318,11 @@ def _non_daily(items: tuple[Item, ...], others: set[int]) -> bool:
 def _current(doses: list[_Dose]) -> _Dose | None:
     # The latest change wins over what it changed ("on 15mg, switched to 10mg last cycle").
     statuses = {d.status for d in doses}
-    current = [d for d in doses if d.status == "changed"] or [d for d in doses if d.status == "current"]
+    now = [d for d in doses if d.status == "now"]
+    changed = [d for d in doses if d.status == "changed"]
+    if now and changed and {d.mg for d in now} != {d.mg for d in changed}:
+        return None  # "now on 10mg, reduced to 5mg": which holds is for the user to say
+    current = now or changed or [d for d in doses if d.status == "current"]
     if not current and "proposed" in statuses:
         current = [d for d in doses if d.status == "from"]  # "reduce from 15mg to 10mg?"
     if not current:

@@ -60,15 +60,21 @@ _NONE = History(None, False, False, frozenset(), frozenset(), False)
 _WORDS = ("FIRST_EPISODE", "SUBSEQUENT", "HELD", "HELD_WORD", "RESTARTED", "DROP", "T_NEUTROPENIA", "T_THROMBOCYTOPENIA")
 
 
-def read_history(msg: Parsed) -> History:
-    """The episode, holds and restarts, and which counts the message says fell before."""
-    if not msg.has(*_WORDS):
+def read_history(msg: Parsed, taken_at: int | None = None) -> History:
+    """The episode, holds and restarts, and which counts the message says fell before.
+
+    `taken_at` is where the dose reader found today's dose said to be given ("now on 10mg"):
+    a restart there.
+    """
+    if not msg.has(*_WORDS) and taken_at is None:
         return _NONE
     items = msg.items
     types = msg.types
     first, later = "FIRST_EPISODE" in types, "SUBSEQUENT" in types
     holds = [i for i, it in enumerate(items) if _is_hold(it) and not _dose_switched(items, i)]
-    restarts = [i for i, it in enumerate(items) if is_kw(it, "RESTARTED")]
+    if taken_at is not None and holds and holds[-1] > taken_at:
+        taken_at = None  # "now on 10mg ..., ok to restart?": held since
+    restarts = [i for i, it in enumerate(items) if is_kw(it, "RESTARTED") or i == taken_at]
     # "after the first drop she was restarted ... now 0.35 again": the first fall is over, this one is a repeat.
     episode = ("subsequent" if restarts else None) if first and later else "first" if first else "subsequent" if later else None
     held = bool(holds) and not _other_reason(items) and (not restarts or holds[-1] > restarts[-1])

@@ -49,3 +49,24 @@ def test_the_dose_started_on_is_marked_as_such() -> None:
     dose = read_facts("originally started on 15mg, neut 0.4", P).dose
     assert (dose.mg, dose.starting) == (15, True)
     assert not read_facts("on 15mg, neut 0.4", P).dose.starting
+
+
+@pytest.mark.parametrize("message,mg,days", [
+    ("was on 10mg 21/28 elsewhere, switched to 10 continuous here, neut 0.35", 10, "1-28"),  # its own schedule
+    ("len 5mg 3 wks on 1 off, counts fine", 5, "1-21"),
+    ("five mg days one to twenty one, counts fine", 5, "1-21"),
+    ("used to have dex 20mg but now len alone 10mg, plt 24 d8", 10, None),
+    ("first drop was 3 cycles ago at 10mg, now on 5mg", 5, None),                       # "now on" is today's
+])
+def test_todays_dose_and_its_schedule(message: str, mg: float, days: str | None) -> None:
+    dose = read_facts(message, P).dose
+    assert (dose.mg, dose.days) == (mg, days)
+
+
+def test_a_week_off_after_a_fall_is_a_hold_not_a_schedule() -> None:
+    f = read_facts("neut 0.4 -> 0.8 after a week off, was on 15", P)
+    assert (f.dose.mg, f.dose.days, f.held) == (15, None, True)
+
+
+def test_now_and_a_change_that_disagree_name_no_dose() -> None:
+    assert read_facts("now on 10mg, reduced to 5mg yesterday, neut 1.2", P).dose is None
