@@ -335,6 +335,8 @@ def meanings(message: str) -> dict[str, str]:
     ("dara d1, 8 and 15, plt 24 d8 on 10mg", "d1, 8 and 15", "the days of a schedule"),
     ("Mg 0.52 low, neuts 1.7 plt 150, len 10mg d8", "Mg 0.52", "count"),  # another lab's, shown as such
     ("plt 180, neut 2.4, K 3.1, on 15mg", "K 3.1", "count"),
+    ("K 3.4 Na 131 Mg 0.6 neut 0.6 on 10mg", "Mg 0.6", "count"),
+    ("K 3.4 Na 131 Mg 0.6 neut 0.6 on 10mg", "Na 131", "count"),
     # earlier values and doses
     ("nadir 0.3 two weeks ago, len held since, neut now 1.2", "0.3", "neutrophils"),
     ("held for plt 19 on 15mg d10, now 44 on d1 of next cycle", "44", "platelets"),

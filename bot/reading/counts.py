@@ -199,6 +199,18 @@ class _Reader:
                 return kind, recovered
         return "", recovered
 
+    def _series_reaches_now(self, k: int, end: int) -> bool:
+        """Whether later figures, with nothing but time words between, end in one said to be today's."""
+        items = self.items
+        for f in range(k + 1, min(len(items), end)):
+            it = items[f]
+            if it.kind in _ENDS_RUN or named_count(it) is not None or (it.kind is Kind.KEYWORD and it.type in _DOSE_WORDS):
+                return False
+            if it.kind is Kind.FIGURE and free(items, f, self.taken):
+                if _marker(items[f - 1], PAST_AFTER) == "now" or (f + 1 < len(items) and _marker(items[f + 1], PAST_AFTER) == "now"):
+                    return True
+        return False
+
     def _hold_reason(self, j: int) -> bool:
         """Whether the figure (or named count) at j is given as the reason for a hold: "held for 0.3"."""
         items = self.items
@@ -313,6 +325,8 @@ class _Reader:
             mark, recovered = self.mark(prev + 1, k)
             if not mark and m.figures[-1].num.bound and m.figures[-1].mark != "past":
                 mark = "now"  # "not below 30 - they are 31", "below 0.5 again - 0.38": the figure after a bound
+            if not mark and self._series_reaches_now(k, first + 1 + _RUN_LENGTH):
+                mark = "past"  # "trend 45, 38, 33, today 28": a series up to today's figure
             if not mark:
                 break  # nothing says when this figure was taken: it stays unexplained
             self.claim(k, name)

@@ -106,3 +106,17 @@ def test_every_figure_in_every_case_has_one_meaning() -> None:
 def test_the_figure_a_hold_was_for_is_the_earlier_one(message: str, value: float) -> None:
     r = reading(message, "neutrophils")
     assert (r.value, r.recovered) == (value, True)
+
+
+@pytest.mark.parametrize("message,count,value,earlier", [
+    ("plt trend 45, 38, 33, today 28, day 15 on 10mg", "platelets", 28, (45, 38, 33)),
+    ("neut trending up 0.2, 0.3, 0.6 today, len held", "neutrophils", 0.6, (0.2, 0.3)),
+    ("plt 160 pre-transplant, 80 at day +100, today 27 d1", "platelets", 27, (160, 80)),
+])
+def test_a_series_ending_in_todays_figure(message: str, count: str, value: float, earlier: tuple) -> None:
+    r = reading(message, count)
+    assert (r.value, r.earlier, r.ambiguous) == (value, earlier, False)
+
+
+def test_two_figures_with_no_time_word_stay_open() -> None:
+    assert reading("neut 0.8 today, 0.3 on 10mg", "neutrophils").ambiguous
