@@ -69,6 +69,9 @@ def read_as(f: Facts) -> str:
         if r.grade and r.ambiguous:
             parts.append(f"{r.count} as {r.grade} (no figure)")
             continue
+        if r.normal:
+            parts.append(f"{r.count} reported normal (no figure)")
+            continue
         text = f"{r.count} {_bounded(r.value, r.bound, r.upper, 'x10^9/L')}"
         if r.grade:
             text += f" (from \"{r.grade}\", CTCAE)"
@@ -157,6 +160,8 @@ def understood(f: Facts) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for r in f.readings:
         out[r.count] = r.value
+        if r.normal:
+            out[f"{r.count}_reported_normal"] = True  # no figure: the value is the threshold it is not below
         if r.bound:
             out[f"{r.count}_bound"] = r.bound
         if r.bound == "range" and r.upper is not None:

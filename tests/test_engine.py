@@ -93,7 +93,7 @@ def test_the_dose_started_on_is_not_todays_after_a_repeat_fall() -> None:
 
 @pytest.mark.parametrize("text,shown", [
     ("plt 30 or less d3 on 10mg", "platelets at most 30 x10^9/L"), ("plt between 20 and 40 d3 on 10mg", "platelets 20-40 x10^9/L"),
-    ("neut <0.5 on 10mg", "neutrophils below 0.5 x10^9/L"), ("CrCl 30-40 on 15mg counts fine", "CrCl 30-40 mL/min"),
+    ("neut <0.5 on 10mg", "neutrophils below 0.5 x10^9/L"), ("plt fine, neut 0.3 on 10mg", "platelets reported normal (no figure)"), ("CrCl 30-40 on 15mg counts fine", "CrCl 30-40 mL/min"),
 ])
 def test_a_bound_is_shown_as_a_bound(text: str, shown: str) -> None:
     assert shown in ask(text)["text"]
