@@ -51,6 +51,7 @@ _ARROWS = frozenset({"->", "=>", "→", "⇒"})
 _FORWARD = _ARROWS | {"now"}
 # "neut 0.3, dose 15 now 10mg": a figure after a dose word is a dose, not the count.
 _DOSE_WORDS = frozenset({"DOSING", "START_Q", "T_DOSE_LEVELS"})
+_IS = frozenset({"was", "is", "=", "of", "now"})
 # "platelets fine", "neuts ok": a count reported normal without a figure.
 _OK_WORDS = frozenset({"fine", "ok", "okay", "normal", "good", "satisfactory", "unremarkable", "adequate"})
 _CHANGE = frozenset({"down", "up", "fell", "rose", "risen", "dropped", "gone", "went", "come", "came", "again"})
@@ -322,6 +323,8 @@ class _Reader:
                 break
             if not free(items, k, self.taken):
                 continue
+            if k >= 2 and is_kw(items[k - 2], "LEN") and items[k - 1].text in _IS:
+                break  # "..., len was 15": the drug's dose, not the count's
             mark, recovered = self.mark(prev + 1, k)
             if not mark and m.figures[-1].num.bound and m.figures[-1].mark != "past":
                 mark = "now"  # "not below 30 - they are 31", "below 0.5 again - 0.38": the figure after a bound

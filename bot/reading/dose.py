@@ -179,8 +179,8 @@ def _framed(items: tuple[Item, ...], j: int, dose_context: bool, steps: frozense
         return False  # "neuts dropped to 0.4", "CrCl now 45": a count's or a renal figure
     if is_kw(prev, "RESTARTED") or (prev.text in ("at", "on") and j >= 2 and is_kw(items[j - 2], "RESTARTED")):
         return True  # "restarted at 10"
-    if is_kw(prev, "DOSING") or (prev.text in _DOSE_IS and j >= 2 and is_kw(items[j - 2], "DOSING")):
-        return True  # "dose was 15", "dose 10"
+    if is_kw(prev, "DOSING") or (prev.text in _DOSE_IS and j >= 2 and is_kw(items[j - 2], "DOSING", "LEN")):
+        return True  # "dose was 15", "dose 10", "len was 15"
     if is_kw(prev, "T_DOSE_LEVELS") and prev.text.endswith("to"):
         return True  # "increase her to 15"
     if prev.text in _TO or (is_kw(prev, "RECOVERED", "DROP") and prev.text.endswith("to")):

@@ -39,6 +39,7 @@ def test_a_non_daily_schedule_is_marked() -> None:
 @pytest.mark.parametrize("message,mg", [
     ("len was stopped d14 on 10mg", 10), ("held on 15mg last week", 15),   # the dose it was held on
     ("dose was 15, neut 0.4", 15), ("dose 10, plt 80", 10),               # framed by the word "dose"
+    ("neuts now 0.5 (from 0.36 last wk), len was 15 and has been held", 15),  # or by the drug's name
     ("stopped 15mg, now on 10mg", 10),
 ])
 def test_the_dose_named_with_a_hold_or_the_word_dose_is_read(message: str, mg: float) -> None:
