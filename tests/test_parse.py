@@ -372,6 +372,7 @@ def test_each_figure_is_read_as(message: str, typed: str, meaning: str) -> None:
     ("neut less than point 5", {"neutrophils": 0.5, "bound": "below"}),
     ("plt fifteen day one on ten", {"platelets": 15, "timing": "day1", "cycle": None}),
     ("plt 25 day one on 15mg", {"platelets": 25, "timing": "day1"}),
+    ("was meant to start cycle 7 today but plts only 19", {"platelets": 19, "timing": "day1", "cycle": 7}),
     ("plt <30,000/uL", {"platelets": 30, "bound": "below"}),
     ("plt below 25k", {"platelets": 25, "bound": "below"}),
     ("neut nought point 45", {"neutrophils": 0.45}),

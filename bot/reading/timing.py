@@ -45,8 +45,8 @@ def read_timing(msg: Parsed, cycle_days: int) -> TimingRead:
         if it.kind is not Kind.TIMING:
             continue
         new_clause = i > 0 and (items[i - 1].kind is Kind.SEP or bool(_CLAUSE.search(msg.text[items[i - 1].end : it.start])))
-        earlier = any(is_word(x, PAST_AFTER) for x in items[i + 1 : i + 3]) or (
-            not new_clause and any(is_word(x, _WAS_DAY) for x in items[max(0, i - 3) : i]))
+        earlier = i not in today and (any(is_word(x, PAST_AFTER) for x in items[i + 1 : i + 3]) or (
+            not new_clause and any(is_word(x, _WAS_DAY) for x in items[max(0, i - 3) : i])))
         event = _event_timing(items, i)
         if earlier or event or (today and i not in today and it.type in ("CYCLE_DAY", "DAY_N")):
             if any(c.isdigit() for c in it.text):
