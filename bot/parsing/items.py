@@ -207,17 +207,13 @@ def to_bound(t: str) -> Num:
 
     "not below 30" is at least 30; "hasn't reached 0.5" and "nearly 30" are below.
     """
-    found = _NUMBER.findall(t)
-    first = _BOUND_FIGURE.search(t)
-    if not found or first is None:  # pragma: no cover - the grammar puts a number in every bound
+    figures = [Num(words_value(w), NumKind.WORDS, t) if w.startswith("point") else to_num("NUM", w)
+               for w in _BOUND_FIGURE.findall(t)]
+    if not figures or any(f.value is None for f in figures):  # the grammar puts a number in every bound
         return Num(None, NumKind.UNREADABLE, t)
-    written = first.group()
-    as_num = Num(words_value(written), NumKind.WORDS, t) if written.startswith("point") else to_num("NUM", written)
-    if as_num.value is None:
-        return Num(None, NumKind.UNREADABLE, t)
-    figure, kind = as_num.value, as_num.kind
-    if t.startswith("between") and len(found) > 1:
-        lo, hi = sorted((figure, float(found[1])))
+    figure, kind = figures[0].value, figures[0].kind
+    if t.startswith("between") and len(figures) > 1:
+        lo, hi = sorted((figure, figures[1].value))
         return Num(lo, NumKind.PLAIN, t, Bound.RANGE, upper=hi)
     if _NEGATED_SIDE.match(t):
         side = Bound.ABOVE if _BELOW.search(t.split(None, 2)[1]) else Bound.BELOW

@@ -35,6 +35,7 @@ from .words import (
     Role,
     broken,
     clause,
+    framed_as_dose,
     free,
     is_kw,
     is_word,
@@ -51,7 +52,6 @@ _ARROWS = frozenset({"->", "=>", "→", "⇒"})
 _FORWARD = _ARROWS | {"now"}
 # "neut 0.3, dose 15 now 10mg": a figure after a dose word is a dose, not the count.
 _DOSE_WORDS = frozenset({"DOSING", "START_Q", "T_DOSE_LEVELS"})
-_IS = frozenset({"was", "is", "=", "of", "now"})
 # "platelets fine", "neuts ok": a count reported normal without a figure.
 _OK_WORDS = frozenset({"fine", "ok", "okay", "normal", "good", "satisfactory", "unremarkable", "adequate"})
 _CHANGE = frozenset({"down", "up", "fell", "rose", "risen", "dropped", "gone", "went", "come", "came", "again"})
@@ -205,7 +205,7 @@ class _Reader:
         items = self.items
         for f in range(k + 1, min(len(items), end)):
             it = items[f]
-            if it.kind in _ENDS_RUN or named_count(it) is not None or (it.kind is Kind.KEYWORD and it.type in _DOSE_WORDS):
+            if _ends_run(it):
                 return False
             if it.kind is Kind.FIGURE and free(items, f, self.taken):
                 if _marker(items[f - 1], PAST_AFTER) == "now" or (f + 1 < len(items) and _marker(items[f + 1], PAST_AFTER) == "now"):
@@ -319,11 +319,11 @@ class _Reader:
         prev = first
         for k in range(first + 1, min(len(items), first + 1 + _RUN_LENGTH)):
             nxt = items[k]
-            if nxt.kind in _ENDS_RUN or named_count(nxt) is not None or (nxt.kind is Kind.KEYWORD and nxt.type in _DOSE_WORDS):
+            if _ends_run(nxt):
                 break
             if not free(items, k, self.taken):
                 continue
-            if k >= 2 and is_kw(items[k - 2], "LEN") and items[k - 1].text in _IS:
+            if framed_as_dose(items, k):
                 break  # "..., len was 15": the drug's dose, not the count's
             mark, recovered = self.mark(prev + 1, k)
             if not mark and m.figures[-1].num.bound and m.figures[-1].mark != "past":
@@ -343,6 +343,11 @@ class _Reader:
                 m.recovered = True
                 self.markers_used.add(k)
         return m
+
+
+def _ends_run(it: Item) -> bool:
+    """Whether an item ends a count's run of figures: another named value, or a dose word."""
+    return it.kind in _ENDS_RUN or named_count(it) is not None or (it.kind is Kind.KEYWORD and it.type in _DOSE_WORDS)
 
 
 def _cycle_of(it: Item) -> int | None:

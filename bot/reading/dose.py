@@ -20,7 +20,7 @@ from typing import NamedTuple
 from ..facts import DoseRead, Unreadable
 from ..parsing import Item, Kind, NumKind, Parsed
 from ..protocol import Protocol
-from .words import Claim, Claims, Role, clause, free, is_kw, named_count
+from .words import Claim, Claims, Role, clause, framed_as_dose, free, is_kw, named_count
 
 _SCHED_DAYS = {"SCHED_21": "1-21", "SCHEDULE_ALONE": "1-21", "SCHED_28": "1-28", "DAILY": None}
 # "was on 15mg" may be the dose before a hold (the one Table 2 steps down from); "from 15mg",
@@ -54,7 +54,6 @@ _BEFORE_DOSE = frozenset(
     "either both like about around approx approximately for by into onto stopped held paused prev already "
     "when since after before".split())
 _TO = frozenset({"to", "into"})
-_DOSE_IS = frozenset({"was", "is", "of", "now", "="})
 # "is 15mg ok?": a dose asked about.
 _ASKED_AFTER = frozenset({"ok", "okay", "fine", "safe", "suitable"})
 _OTHER_DRUG = frozenset({"OTHER_DRUG", "MYELOMA_DRUG", "ANTICOAG_DRUG", "ANTICOAG_THERAPEUTIC", "ANTICOAG_PROPHYLACTIC",
@@ -179,8 +178,8 @@ def _framed(items: tuple[Item, ...], j: int, dose_context: bool, steps: frozense
         return False  # "neuts dropped to 0.4", "CrCl now 45": a count's or a renal figure
     if is_kw(prev, "RESTARTED") or (prev.text in ("at", "on") and j >= 2 and is_kw(items[j - 2], "RESTARTED")):
         return True  # "restarted at 10"
-    if is_kw(prev, "DOSING") or (prev.text in _DOSE_IS and j >= 2 and is_kw(items[j - 2], "DOSING", "LEN")):
-        return True  # "dose was 15", "dose 10", "len was 15"
+    if framed_as_dose(items, j):
+        return True
     if is_kw(prev, "T_DOSE_LEVELS") and prev.text.endswith("to"):
         return True  # "increase her to 15"
     if prev.text in _TO or (is_kw(prev, "RECOVERED", "DROP") and prev.text.endswith("to")):

@@ -83,6 +83,17 @@ def is_kw(it: Item, *types: str) -> bool:
     return it.kind is Kind.KEYWORD and it.type in types
 
 
+_DOSE_IS = frozenset({"was", "is", "of", "now", "="})
+
+
+def framed_as_dose(items: tuple[Item, ...], j: int) -> bool:
+    """Whether the figure at j follows the word "dose" or the drug's name: "dose 10", "dose was 15", "len was 15"."""
+    if j < 1:
+        return False
+    prev = items[j - 1]
+    return is_kw(prev, "DOSING") or (prev.text in _DOSE_IS and j >= 2 and is_kw(items[j - 2], "DOSING", "LEN"))
+
+
 def free(items: tuple[Item, ...], j: int, taken: Claims, grades: bool = False) -> bool:
     """Whether item j is a figure on its own that no reader has claimed (with `grades`, a grade naming no count too)."""
     it = items[j]
