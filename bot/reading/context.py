@@ -26,6 +26,7 @@ _VTE_FLAGS = {
 _RED_CELLS = frozenset({"anaemia", "anemia", "anaemic", "anemic", "rbc", "rbcs", "red", "prbc", "blood"})
 _HISTORY = frozenset({"had", "after", "post", "following", "previous", "prior", "completed", "finished"})
 _FEVER = frozenset({"FEVER", "FEVER_TEMPERATURE"})
+_DRUGS = frozenset({"OTHER_DRUG", "MYELOMA_DRUG", "DEX", "ANTICOAG_DRUG"})
 # Inside these items the drug or cytopenia token still names a topic ("aspirin 75", "grade 4 neutropenia").
 _WITH_KEYWORDS = (Kind.OTHER_DOSE, Kind.GRADE)
 
@@ -48,16 +49,16 @@ def read_context(msg: Parsed) -> dict:
     types = {t for _, t, _ in kw}
     out: dict = {}
     out["topics"] = tuple(dict.fromkeys(TOPIC_OF[t] for _, t, _ in kw if t in TOPIC_OF))
-    out["trial"] = next((text for _, t, text in kw if t == "T_TRIAL"), None)
+    out["trial"] = next((text for _, t, text in kw if t == "T_TRIAL"), None) if "T_TRIAL" in types else None
     out["lenalidomide_named"] = msg.has("LEN")
     out["start_question"] = bool(types & {"START_Q", "START_TREATMENT"})
     out["dosing_words"] = bool(types & {"DOSING", "START_Q"})
     out["help"] = "HELP" in types
     # Dexamethasone is read as a VTE risk factor too, but a dose question about it is about another drug.
     out["other_drugs"] = tuple(dict.fromkeys(
-        "dexamethasone" if t == "DEX" else text for _, t, text in kw if t in ("OTHER_DRUG", "MYELOMA_DRUG", "DEX", "ANTICOAG_DRUG")
-    ))
-    out["myeloma_drugs"] = tuple(dict.fromkeys(text for _, t, text in kw if t == "MYELOMA_DRUG"))
+        "dexamethasone" if t == "DEX" else text for _, t, text in kw if t in _DRUGS
+    )) if not types.isdisjoint(_DRUGS) else ()
+    out["myeloma_drugs"] = tuple(dict.fromkeys(text for _, t, text in kw if t == "MYELOMA_DRUG")) if "MYELOMA_DRUG" in types else ()
     # "relapsed", "lymphoma": another setting; "had VRD induction", "dex in induction" said in the past is history.
     out["not_maintenance"] = "NOT_MAINTENANCE" in types and any(
         t == "NOT_MAINTENANCE" and not any(is_word(x, _HISTORY) for x in items[max(0, i - 2) : i]) and not _in_the_past(items, i)
@@ -69,7 +70,7 @@ def read_context(msg: Parsed) -> dict:
     out["transfused"] = "TRANSFUSION" in types and any(
         t == "TRANSFUSION" and ("platelet" in text or "pool" in text or not red_cells) for _, t, text in kw)
     out["fever"] = bool(types & _FEVER)
-    renal_words = [(i, text) for i, t, text in kw if t == "T_RENAL"]
+    renal_words = [(i, text) for i, t, text in kw if t == "T_RENAL"] if "T_RENAL" in types else []
     out["renal_mentioned"] = bool(renal_words)
     # An AKI now leaves an older CrCl unsafe to use; one in the past ("during an AKI last year") does not.
     out["acute_kidney_injury"] = any(w.startswith(("aki", "acute")) and not _in_the_past(items, i) for i, w in renal_words)

@@ -59,6 +59,8 @@ _FALLEN = frozenset({"dropped", "fell", "fallen", "dipped", "low", "lower"})
 _WAS = frozenset({"was", "were", "had", "been"})
 _AGO_AHEAD = 4  # items after a figure searched for "ago", "last week" within its clause
 _EARLIER_CYCLE = frozenset({"in", "during", "back"})
+_SINCE = frozenset({"after", "when", "since"})
+_PERIOD = frozenset({"cycle", "week", "month", "time"})
 # "approx 30" near a threshold does not say which side of it the count is on.
 _APPROX_MARGIN = 0.25
 _GRADE_NUMBER = re.compile(r"iv|v|i{1,3}|[0-5]")
@@ -248,11 +250,16 @@ class _Reader:
         """A figure after an event said to be over in its own clause: "restarted last cycle after neuts dropped to 0.4"."""
         items = self.items
         span = clause(items, j)
-        before = range(span.start, j)
-        return (any(is_word(items[b], ("after", "when", "since")) for b in before)
-                and any(is_kw(items[b], "RESTARTED") for b in before)) or any(
-            is_word(items[b], ("last",)) and b + 1 < len(items) and is_word(items[b + 1], ("cycle", "week", "month", "time"))
-            for b in range(max(span.start, j - 6), j) if not any(is_kw(items[x], "NOW") for x in range(b, j)))
+        before = items[span.start : j]
+        if (any(is_word(it, _SINCE) for it in before) and any(is_kw(it, "RESTARTED") for it in before)):
+            return True
+        # "last cycle ... 0.4", unless "now" comes between.
+        for b in range(j - 1, max(span.start, j - 6) - 1, -1):
+            if is_kw(items[b], "NOW"):
+                return False
+            if is_word(items[b], ("last",)) and b + 1 < len(items) and is_word(items[b + 1], _PERIOD):
+                return True
+        return False
 
     def fell_before(self, lo: int, hi: int) -> bool:
         """A fall in words before the current figure: "fell last week, today 0.9", "was low, now 0.9"."""

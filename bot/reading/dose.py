@@ -54,6 +54,7 @@ _BEFORE_DOSE = frozenset(
     "either both like about around approx approximately for by into onto stopped held paused prev already "
     "when since after before".split())
 _TO = frozenset({"to", "into"})
+_PROPOSE_KW = frozenset({"T_DOSE_LEVELS", "START_Q"})
 # "is 15mg ok?": a dose asked about.
 _ASKED_AFTER = frozenset({"ok", "okay", "fine", "safe", "suitable"})
 _OTHER_DRUG = frozenset({"OTHER_DRUG", "MYELOMA_DRUG", "ANTICOAG_DRUG", "ANTICOAG_THERAPEUTIC", "ANTICOAG_PROPHYLACTIC",
@@ -136,30 +137,33 @@ def _status(items: tuple[Item, ...], i: int) -> str:
     before = items[max(0, i - 5) : i]
     texts = [it.text for it in before]
     after = [it.text for it in items[i + 1 : i + 3]]
-    if any(is_kw(it, "NOW") for it in before[-2:]):
+    # The keyword types of the last few items before the dose, nearest last ("" for a non-keyword).
+    kws = [it.type if it.kind is Kind.KEYWORD else "" for it in before]
+    last3 = texts[-3:]
+    if "NOW" in kws[-2:]:
         return "now"  # "now on 5mg": said to be today's, over a dose named without a time
-    if before and is_kw(before[-1], "RESTARTED") or (len(before) > 1 and texts[-1] in ("at", "on") and is_kw(before[-2], "RESTARTED")):
+    if kws[-1:] == ["RESTARTED"] or (len(before) > 1 and texts[-1] in ("at", "on") and kws[-2] == "RESTARTED"):
         return "changed"  # "restarted at 10": the dose since the restart
-    if any(t in _HELD_ON for t in texts[-3:]) and not any(t in _REPLACED_BEFORE for t in texts[-3:]):
+    replaced_before = not _REPLACED_BEFORE.isdisjoint(last3)
+    if not _HELD_ON.isdisjoint(last3) and not replaced_before:
         return "was"
-    if any(t in _REPLACED_BEFORE for t in texts[-3:]) or any(t in _REPLACED_AFTER for t in after):
+    if replaced_before or not _REPLACED_AFTER.isdisjoint(after):
         return "replaced"
     if texts[-1:] == ["from"]:
         return "from"  # replaced by a change that happened, current if the change is only proposed
-    if before and is_kw(before[-1], "T_DOSE_LEVELS") and re.search(r"(ed|en)\s+to$", texts[-1]):
+    if kws[-1:] == ["T_DOSE_LEVELS"] and re.search(r"(ed|en)\s+to$", texts[-1]):
         return "changed"  # "increased to 15mg", "escalated to 15mg" happened
-    if texts and (texts[-1] in _TO or texts[-1].endswith(" to") or is_kw(before[-1], "T_DOSE_LEVELS")):
+    if texts and (texts[-1] in _TO or texts[-1].endswith(" to") or kws[-1] == "T_DOSE_LEVELS"):
         # "reduced to 10mg" happened; "go up to 15mg" / "increase to 15mg" is asked about.
-        if any(t in _PROPOSED for t in texts[:-1]):
+        if not _PROPOSED.isdisjoint(texts[:-1]):
             return "proposed"
         return "changed" if any(t in _CHANGED or t.split()[0] in _CHANGED for t in texts) else "proposed"
     asked = "instead" in after or (texts[-1:] in (["is"], ["would"], ["will"]) and after[:1] and after[0] in _ASKED_AFTER)
-    if (any(t in _PROPOSED for t in texts[-2:]) or asked
-            or any(is_kw(it, "T_DOSE_LEVELS", "START_Q") for it in before[-3:])):
+    if not _PROPOSED.isdisjoint(texts[-2:]) or asked or not _PROPOSE_KW.isdisjoint(kws[-3:]):
         return "proposed"
-    if any(t in _STARTING for t in texts[-3:]):
+    if not _STARTING.isdisjoint(last3):
         return "started"
-    if any(t in _WAS for t in texts[-2:]):
+    if not _WAS.isdisjoint(texts[-2:]):
         return "was"
     return "current"
 

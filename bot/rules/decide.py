@@ -81,8 +81,9 @@ def decide(facts: Facts, protocol: Protocol, *, crcl_options: tuple[float | None
         a = dict(zip(names, combo))
         results[combo] = _evaluate(_as_fallen(a["count_side"], a["which_fell"]), protocol, current, a, renal_flags)
 
-    keys = {o.key() for o in results.values()}
-    varying = [n for i, n in open_dims if _changes(results, i, lambda o: o.key())]
+    key_of = {combo: o.key() for combo, o in results.items()}
+    keys = set(key_of.values())
+    varying = [n for i, n in open_dims if _changes(key_of, i)]
     if len(keys) > 1 or any(o.dose_unknown for o in results.values()):
         missing = list(varying)
         if any(o.dose_unknown for o in results.values()):
@@ -90,7 +91,8 @@ def decide(facts: Facts, protocol: Protocol, *, crcl_options: tuple[float | None
         return Decision(None, tuple(dict.fromkeys(missing)), _either_way(results.values()))
 
     base = next(iter(results.values()))
-    sharpen = [n for i, n in open_dims if _changes(results, i, lambda o: o.flags)]
+    flags_of = {combo: o.flags for combo, o in results.items()}
+    sharpen = [n for i, n in open_dims if _changes(flags_of, i)]
     if current is None and base.action == "continue" and readings:
         sharpen.append("current_dose")
     if not sharpen:
@@ -131,12 +133,14 @@ def _sharpen_cite(dim: str, protocol: Protocol) -> str:
     return "6.2" if dim == "dialysis" else protocol.ladder.cite
 
 
-def _changes(results: dict[tuple, Outcome], i: int, key) -> bool:
-    """Whether varying dimension i alone, the others held, changes `key`."""
-    groups: dict[tuple, set] = {}
-    for combo, o in results.items():
-        groups.setdefault(combo[:i] + combo[i + 1 :], set()).add(key(o))
-    return any(len(v) > 1 for v in groups.values())
+def _changes(values: dict[tuple, object], i: int) -> bool:
+    """Whether varying dimension i alone, the others held, changes the value."""
+    seen: dict[tuple, object] = {}
+    for combo, v in values.items():
+        rest = combo[:i] + combo[i + 1 :]
+        if seen.setdefault(rest, v) != v:
+            return True
+    return False
 
 
 def _either_way(outcomes) -> str | None:
