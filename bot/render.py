@@ -124,8 +124,6 @@ def read_as(f: Facts) -> str:
         parts.append("on dialysis" if f.dialysis else "not on dialysis")
     if f.vte_factors and "vte" in f.topics:
         parts.append("VTE factors: " + ", ".join(_factor(k, v) for k, v in f.vte_factors.items()))
-    if f.days_post_transplant is not None:
-        parts.append(f"day +{f.days_post_transplant} after the transplant")
     if f.topics:
         parts.append("topics: " + ", ".join(f.topics))
     if f.set_aside:

@@ -27,6 +27,20 @@ def test_read_as_echo_is_on_the_card() -> None:
     assert "CrCl 40 mL/min" in text
 
 
+@pytest.mark.parametrize("text,typed", [
+    ("plt 45 neut 1.2 day +100 on 10mg", "+100"),
+    ("neut 1.1 plt 90 on 10mg, 3 months post auto", "3 months"),
+])
+def test_time_since_the_transplant_is_shown_once(text: str, typed: str) -> None:
+    a = answer(text)
+    assert a.detail.read_as.count(typed) == 1, a.detail.read_as
+    assert "time since the transplant" in a.detail.read_as
+
+
+def test_days_since_the_transplant_are_understood() -> None:
+    assert answer("plt 45 neut 1.2 day +100 on 10mg").understood["days_post_transplant"] == 100
+
+
 def test_every_statement_names_its_source_and_the_protocol_stands_on_the_card() -> None:
     a = answer("neut 0.4 second time on 15mg CrCl 40")
     for s in a.detail.reasons + a.detail.warnings:
