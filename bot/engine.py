@@ -273,7 +273,7 @@ def _dosing(facts: Facts, protocol: Protocol, flags: set[str], renal: RenalRead,
     return _build(
         protocol, status="answered", action=o.action, dose=o.dose, flags=flags | set(o.flags) | unit_flags,
         topics=o.topics, citations=o.citations, missing=missing, reasons=o.reasons,
-        condition=o.condition, **common,
+        condition=", ".join(x for x in (o.when, o.condition) if x) or None, **common,
     )
 
 

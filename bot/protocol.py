@@ -132,6 +132,17 @@ class Note:
 
 
 @dataclass(frozen=True, slots=True)
+class GcsfNote:
+    """Table 2's footnote (G-CSF with the dose kept), and what this protocol counts as another significant cytopenia."""
+
+    cite: str
+    says: str
+    # The review leaves "significant" open: a count below this (x10^9/L) is one, and the footnote is not offered.
+    significant_below: dict[CountName, float]
+    not_applicable: str  # {count}, {typed} and {below} are filled in
+
+
+@dataclass(frozen=True, slots=True)
 class RenalBand:
     id: str
     dose: Dose
@@ -161,7 +172,7 @@ class Protocol:
     cycle: Cycle
     cytopenia: tuple[CytopeniaRow, ...]
     recovery_timing: Literal["day1", "mid_cycle"]
-    gcsf: Note
+    gcsf: GcsfNote
     renal: tuple[RenalBand, ...]
     renal_caution: Note
     # Values read from a message outside these ranges are asked about, never answered.

@@ -55,8 +55,6 @@ def _outcome(reading: Reading, timing: str, episode: str, current: Dose | None, 
         )
     flags = set(row.flags)
     reasons = [protocol.statement(row.id)]
-    if "consider_gcsf" in flags:
-        reasons.append(protocol.statement("gcsf"))
     action, dose, unknown = row.action, None, False
     if row.dose == "current":
         dose = current
@@ -77,9 +75,11 @@ def _outcome(reading: Reading, timing: str, episode: str, current: Dose | None, 
         reasons.append(_off_ladder_statement(current, protocol))
         if current.irregular:
             action, dose = "refer", None
-    condition = None
+    condition = when = None
     if action in ("interrupt", "delay_cycle") and dose is not None:
-        condition = row.when or f"once {rule.label} are {rule.threshold:g} x10^9/L or more"
+        when = row.when
+        if row.event != "recovered":  # a count already back has nothing more to wait for
+            condition = f"once {rule.label} are {rule.threshold:g} x10^9/L or more"
     return Outcome(
         action=action,
         dose=dose,
@@ -89,6 +89,7 @@ def _outcome(reading: Reading, timing: str, episode: str, current: Dose | None, 
         citations=tuple(dict.fromkeys((*row.cite, protocol.ladder.cite))),
         reasons=tuple(reasons),
         condition=condition,
+        when=when,
     )
 
 
@@ -104,3 +105,19 @@ def _bottom_statement(current: Dose, on_ladder: bool, protocol: Protocol) -> Sta
     else:
         text = f"{current.label()} is on no step of the dose ladder, so the protocol gives no next level: a senior decision is needed."
     return Statement(text=text, cite=protocol.ladder.cite)
+
+
+def with_gcsf_footnote(result: Outcome, readings: tuple[Reading, ...], protocol: Protocol) -> Outcome:
+    """Table 2's footnote beside a G-CSF row, offered only when no other count is a significant cytopenia."""
+    if "consider_gcsf" not in result.flags:
+        return result
+    note = protocol.gcsf
+    other = next((r for r in readings if r.count in note.significant_below and not r.normal
+                  and r.value is not None and r.value < note.significant_below[r.count]), None)
+    if other is None:
+        statement = protocol.statement("gcsf")
+    else:
+        rule = protocol.counts[other.count]
+        statement = Statement(text=note.not_applicable.format(count=rule.label, typed=other.typed,
+                                                              below=f"{note.significant_below[other.count]:g}"), cite=note.cite)
+    return result.but(reasons=result.reasons + (statement,))

@@ -164,7 +164,7 @@ def _evaluate(readings, protocol: Protocol, current: Dose | None, a: dict, renal
         return ren if ren is not None else Outcome(action="refer")
     if ren is not None and "dose_above_renal" in ren.flags:
         outs.append(ren)  # the renal dose is itself a change: it competes as an action
-    result = combine(outs, protocol)
+    result = cytopenia.with_gcsf_footnote(combine(outs, protocol), readings, protocol)
     if ren is None or result is ren:
         return result
     dose = result.dose

@@ -18,7 +18,8 @@ class Outcome:
     topics: tuple[str, ...] = ()
     citations: tuple[str, ...] = ()
     reasons: tuple[Statement, ...] = ()
-    condition: str | None = None  # when the dose applies ("once platelets are 30 or more")
+    condition: str | None = None  # what the dose waits for ("once platelets are 30 x10^9/L or more")
+    when: str | None = None  # and when it starts, if not as soon as that holds ("at the next cycle")
 
     def but(self, **changes) -> "Outcome":
         """A copy with some fields changed."""
@@ -27,6 +28,9 @@ class Outcome:
     def key(self) -> tuple:
         """What must agree across unknown facts for an answer to be safe."""
         return (self.action, self.dose.key() if self.dose else None, self.dose_unknown)
+
+
+_WITHHOLDING = frozenset({"interrupt", "delay_cycle"})
 
 
 def _rank(action: str) -> int:
@@ -51,5 +55,11 @@ def combine(outcomes: list[Outcome], protocol: Protocol) -> Outcome:
         topics=tuple(dict.fromkeys(t for o in outcomes for t in o.topics)),
         citations=tuple(dict.fromkeys(c for o in outcomes for c in o.citations)),
         reasons=tuple(dict.fromkeys(r for o in outcomes for r in o.reasons)),
-        condition=first.condition,
+        # A restart waits for every count that stopped the drug: each one's condition is kept.
+        condition=_joined(o.condition for o in outcomes if o.action in _WITHHOLDING) or first.condition,
+        when=_joined(o.when for o in outcomes if o.action in _WITHHOLDING) or first.when,
     )
+
+
+def _joined(parts) -> str | None:
+    return " and ".join(dict.fromkeys(p for p in parts if p)) or None

@@ -102,3 +102,40 @@ def test_a_crcl_bound_that_straddles_a_band_is_asked() -> None:
 def test_a_crcl_bound_inside_one_band_is_answered() -> None:
     d = decide(Facts(), P, crcl_options=(29.99, 0.0))  # "CrCl <30"
     assert d.outcome.dose.mg == 5
+
+
+# ---- Table 2 exactly: every count that fell, the footnote's condition, a repeat fall's recovery
+
+PLT_OK = Reading(count="platelets", value=120, typed="120")
+PLT_40 = Reading(count="platelets", value=40, typed="40")
+NEUT_BACK = Reading(count="neutrophils", value=0.8, typed="0.8", recovered=True)
+
+
+def test_a_restart_waits_for_every_count_that_fell() -> None:
+    o = run(facts(NEUT_LOW, PLT_LOW, dose=ON_15, timing="mid_cycle", episode="first")).outcome
+    assert o.action == "interrupt"
+    assert "platelets are 30" in o.condition and "neutrophils are 0.5" in o.condition
+    assert o.when == "at the next cycle"  # the platelets' row interrupts until the next cycle
+
+
+@pytest.mark.parametrize("other,offered", [((), True), ((PLT_OK,), True), ((PLT_LOW,), False), ((PLT_40,), False)])
+def test_the_gcsf_footnote_only_without_another_significant_cytopenia(other, offered) -> None:
+    o = run(facts(NEUT_LOW, *other, dose=ON_10, timing="mid_cycle", episode="subsequent")).outcome
+    texts = [r.text for r in o.reasons]
+    assert "consider_gcsf" in o.flags  # the Table 2 row itself still says consider G-CSF
+    assert (P.statement("gcsf").text in texts) is offered
+    assert any("does not apply" in t and "platelets" in t for t in texts) is not offered
+
+
+def test_recovery_after_a_repeat_neutrophil_fall_waits_for_the_next_cycle() -> None:
+    mid = run(facts(NEUT_BACK, dose=ON_10, timing="mid_cycle", episode="subsequent", held=True)).outcome
+    assert mid.action == "interrupt" and mid.dose.mg == 5 and mid.when == "at the start of the next cycle"
+    day1 = run(facts(NEUT_BACK, dose=ON_10, timing="day1", episode="subsequent", held=True)).outcome
+    assert day1.action == "resume" and day1.dose.mg == 5
+    first = run(facts(NEUT_BACK, dose=ON_10, timing="mid_cycle", episode="first", held=True)).outcome
+    assert first.action == "resume" and first.dose.mg == 5
+
+
+def test_recovery_mid_cycle_without_the_episode_asks_for_it() -> None:
+    d = run(facts(NEUT_BACK, dose=ON_10, timing="mid_cycle", held=True))
+    assert d.outcome is None and d.missing == ("episode",)
