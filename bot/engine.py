@@ -108,7 +108,7 @@ def _answer(text: str, protocol: Protocol) -> Answer:
     if facts.dose is not None or facts.dialysis is False or facts.timing or facts.held:
         # "ok to start C4?", "can we restart len?": a dosing question without the counts.
         return _clarify(protocol, ("count",), flags, common)
-    if facts.help:
+    if facts.help or facts.lenalidomide_named:  # "what should I do about the lenalidomide?"
         return _build(protocol, status="clarify", flags=flags, **common, headline="What would you like to check?",
                       question='Send the counts, cycle day and dose, e.g. "plt 25 day 1 on 10mg CrCl 40", or a topic such as "spm" or "vte".')
     return _build(protocol, status="out_of_scope", flags=flags, **common, headline="Outside what wardbot covers",
@@ -128,7 +128,8 @@ def _scope_problem(facts: Facts) -> str | None:
     dosed_other = facts.dosing_words or facts.other_drug_dosed
     other_dose = dosed_other and not about_lenalidomide and (facts.myeloma_drug_dosed or not facts.readings)
     about_other = not facts.readings and not _lenalidomide_context(facts) and (
-        facts.dosing_words or not (facts.topics or set(facts.other_drugs) <= set(facts.myeloma_drugs)))
+        facts.dosing_words or ("dose_levels" in facts.topics and not facts.lenalidomide_named)
+        or not (facts.topics or set(facts.other_drugs) <= set(facts.myeloma_drugs)))
     if other_dose or about_other:
         return f"wardbot answers about lenalidomide maintenance only; for {', '.join(facts.other_drugs)} ask your pharmacy or check its SmPC."
     return None

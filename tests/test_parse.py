@@ -211,6 +211,20 @@ CASES = [
     ("neutropenic on 10mg day 8", {"valueless": True}),
     ("what dose if CrCl is 40?", {"crcl": 40}),
     ("CrCl 35 what dose", {"crcl": 35, "start_question": True}),
+    # capsules times strength is the dose
+    ("takes 2 x 5mg caps, neut 0.35 day 7", {"dose": (10, None), "neutrophils": 0.35, "cycle_day": 7}),
+    ("neut 1.2 on 2x5mg", {"dose": (10, None)}),
+    ("plt 60 on 15mg tabs", {"dose": (15, None)}),  # "tabs" names no other drug
+    # the episode named with its cytopenia
+    ("2nd neutropenic episode, neut 0.4 on 10mg", {"episode": "subsequent"}),
+    ("first thrombocytopenic episode, plt 20 day 9 on 10mg", {"episode": "first"}),
+    # a day corrected, a day of a clause about an earlier period, two days left open
+    ("plt 26 day 1 - sorry, day 11 - on 10mg", {"cycle_day": 11, "timing": "mid_cycle"}),
+    ("neut 0.4 day 3 i mean day 4 on 10mg", {"cycle_day": 4}),
+    ("C7D1 plt 45. last cycle plt 28 on d14, was on 10", {"cycle_day": 1, "timing": "day1"}),
+    ("plt 26 day 1, day 11 on 10mg", {"implausible": True}),
+    # high-dose melphalan is not haemodialysis
+    ("on HD, CrCl 10", {"dialysis": True}),
 ]
 
 
@@ -252,6 +266,9 @@ NEGATIVE = [
     ("hepatic impairment", "sex"),
     ("plt 20 while held", "recovered"),
     ("CR after ASCT", "creatinine"),
+    ("post HD-MEL ASCT, neut 1.2 plt 80 on 10mg", "dialysis"),
+    ("had HD mel in june, neut 1.2 on 10mg", "dialysis"),
+    ("methotrexate levels after HD-MTX", "dialysis"),
 ]
 
 
@@ -340,7 +357,7 @@ def meanings(message: str) -> dict[str, str]:
     # earlier values and doses
     ("nadir 0.3 two weeks ago, len held since, neut now 1.2", "0.3", "neutrophils"),
     ("held for plt 19 on 15mg d10, now 44 on d1 of next cycle", "44", "platelets"),
-    ("held for plt 19 on 15mg d10, now 44 on d1 of next cycle", "d10", "an earlier day"),
+    ("held for plt 19 on 15mg d10, now 44 on d1 of next cycle", "d10", "the day of an earlier event"),
     ("was on 15, now 10, neut 0.3 d8", "on 15", "an earlier lenalidomide dose"),
     ("was on 15, now 10, neut 0.3 d8", "10", "dose"),
     ("escalate to 15? on 10mg, neut 1.2 plt 150", "15", "a proposed lenalidomide dose"),

@@ -170,6 +170,9 @@ def to_num(kind: str, t: str) -> Num:
         return Num(None, NumKind.MIXED, t)
     if kind == "UNREADABLE":
         return Num(None, NumKind.UNREADABLE, t)
+    if kind == "MULTI_DOSE":  # "2 x 5mg": capsules times strength
+        count, strength = (float(x) for x in _NUMBER.findall(t)[:2])
+        return Num(count * strength, NumKind.PLAIN, t)
     if kind == "WORD_NUM":
         value = words_value(t)
         return Num(value, NumKind.WORDS, t) if value is not None else Num(None, NumKind.UNREADABLE, t)
@@ -235,7 +238,7 @@ def to_range(t: str) -> Num:
 
 # ---------------------------------------------------------------- building items
 
-_FIGURES = frozenset({"NUM", "WORD_NUM", "MIXED", "UNREADABLE"})
+_FIGURES = frozenset({"NUM", "WORD_NUM", "MIXED", "UNREADABLE", "MULTI_DOSE"})
 _UNIT_TYPES = frozenset({"SI_UNIT", "PER_UL", "UMOL_L", "MG_DL", "ML_MIN", "ML_S", "MG", "OTHER_UNIT", "PER_KG"})
 _SCHEDULES = frozenset({"SCHED_21", "SCHED_28", "DAILY"})
 TIMING_TYPES = frozenset({"CYCLE_DAY", "DAY_N", "CYCLE_N", "DAY1_PHRASE", "MID_CYCLE", "NEXT_CYCLE"})
@@ -329,7 +332,7 @@ class ItemBuilder(Transformer):
         types = [t.type for t in c]
         intro = types[0] if types[0] in ("LEN", "ON", "DOSING") else ""
         sched = types[-1] if types[-1] in _SCHEDULES else None
-        return _span(Kind.DOSE, "MG" if "MG" in types else intro, c, num=_figure(c), extra=sched)
+        return _span(Kind.DOSE, "MG" if "MG" in types or "MULTI_DOSE" in types else intro, c, num=_figure(c), extra=sched)
 
     def measure(self, c):
         """A figure in a unit no rule here uses ("4.5 x10^6/kg"): set aside."""

@@ -52,7 +52,7 @@ _BEFORE_DOSE = frozenset(
     "usual standard full lower higher reduction level step new old previous previously down up but or if so also "
     "rx dispensed supply ok fine s m f yo yrs years old day days cycle cycles week weeks whether instead than "
     "either both like about around approx approximately for by into onto stopped held paused prev already "
-    "when since after before".split())
+    "when since after before cap caps capsule capsules tab tabs tablet tablets".split())
 _TO = frozenset({"to", "into"})
 _PROPOSE_KW = frozenset({"T_DOSE_LEVELS", "START_Q"})
 # "is 15mg ok?": a dose asked about.

@@ -5,9 +5,10 @@ import re
 from typing import NamedTuple
 
 from ..parsing import Kind, Parsed, numbers_in
-from .words import PAST_AFTER, Claim, Role, is_kw, is_word
+from .words import PAST_AFTER, Claim, Role, clause, is_kw, is_word
 
 _WAS_DAY = frozenset({"was", "were", "previous", "previously", "prior", "last"})
+_PERIODS = frozenset({"cycle", "week", "month", "time", "wk"})
 # "held mid-cycle", "stopped on d10", "after a mid-cycle drop": the timing of an earlier event.
 _EVENT_KW = ("HELD", "HELD_WORD")
 _FALL_NOUNS = frozenset({"drop", "drops", "fall", "falls", "dip", "dips"})
@@ -35,7 +36,8 @@ def read_timing(msg: Parsed, cycle_days: int) -> TimingRead:
     if not msg.has(Kind.TIMING, "POST_TRANSPLANT"):
         return _NONE
     items = msg.items
-    day = cycle = phrase = post = None
+    cycle = phrase = post = None
+    days: list[tuple[int, int]] = []  # (item, day) of each day given as today's
     claims: dict[int, Claim] = {}
     timings = [i for i, it in enumerate(items) if it.kind is Kind.TIMING]
     today = [i for i in timings if _said_today(items, i)]
@@ -46,7 +48,8 @@ def read_timing(msg: Parsed, cycle_days: int) -> TimingRead:
             continue
         new_clause = i > 0 and (items[i - 1].kind is Kind.SEP or bool(_CLAUSE.search(msg.text[items[i - 1].end : it.start])))
         earlier = i not in today and (any(is_word(x, PAST_AFTER) for x in items[i + 1 : i + 3]) or (
-            not new_clause and any(is_word(x, _WAS_DAY) for x in items[max(0, i - 3) : i])))
+            not new_clause and any(is_word(x, _WAS_DAY) for x in items[max(0, i - 3) : i]))
+            or _clause_in_the_past(items, i))
         event = _event_timing(items, i)
         if earlier or event or (today and i not in today and it.type in ("CYCLE_DAY", "DAY_N")):
             if any(c.isdigit() for c in it.text):
@@ -55,9 +58,9 @@ def read_timing(msg: Parsed, cycle_days: int) -> TimingRead:
         nums = numbers_in(it.text)
         if it.type == "CYCLE_DAY":
             cycle, d = nums[0], nums[1]
-            day = d if day is None else day
-        elif it.type == "DAY_N":
-            day = nums[0] if day is None and nums else day
+            days.append((i, d))
+        elif it.type == "DAY_N" and nums:
+            days.append((i, nums[0]))
         elif it.type == "CYCLE_N":
             cycle = nums[0] if cycle is None and nums else cycle
         elif it.type == "DAY1_PHRASE":
@@ -70,12 +73,34 @@ def read_timing(msg: Parsed, cycle_days: int) -> TimingRead:
                 cycle = nums[0]
         elif it.type == "NEXT_CYCLE":
             phrase = phrase or "day1"
-    implausible = ()
+    implausible: tuple[str, ...] = ()
+    day, conflict = _todays_day(items, days)
+    if conflict:
+        implausible = (f"two different days of the cycle ({', '.join(f'day {d}' for d in conflict)}); which is today's?",)
     if day is not None and not 1 <= day <= cycle_days:
         implausible = (f"day {day} of a {cycle_days}-day cycle",)
         day = None
     timing = ("day1" if day == 1 else "mid_cycle") if day is not None else phrase
     return TimingRead(cycle, day, timing, post, implausible, claims)
+
+
+def _clause_in_the_past(items, i: int) -> bool:
+    """ "... . last cycle plt 28 on d14": a clause that opens on an earlier period dates the days in it."""
+    start = clause(items, i).start
+    return (start + 1 < i and is_word(items[start], _WAS_DAY) and is_word(items[start + 1], _PERIODS))
+
+
+def _todays_day(items, days: list[tuple[int, int]]) -> tuple[int | None, tuple[int, ...]]:
+    """(today's cycle day, or the days that conflict): a later day after a correction replaces the one before it."""
+    if not days:
+        return None, ()
+    chosen = days[0]
+    for i, d in days[1:]:
+        if d == chosen[1] or any(is_kw(items[k], "CORRECTION") for k in range(chosen[0] + 1, i)):
+            chosen = (i, d)
+        else:
+            return None, tuple(dict.fromkeys(x for _, x in days))
+    return chosen[1], ()
 
 
 def _said_today(items, i: int) -> bool:
@@ -97,10 +122,10 @@ def _now_word(it) -> bool:
 def _event_timing(items, i: int) -> bool:
     """Whether the timing at i dates an earlier event: "held mid-cycle", "stopped on d10", "a mid-cycle drop"."""
     start = i
-    while start > 0 and items[start - 1].kind is not Kind.SEP and start > i - 2:
+    while start > 0 and items[start - 1].kind is not Kind.SEP and start > i - 3:
         start -= 1
     before = items[start:i]
-    if any(is_kw(x, *_EVENT_KW) or (is_kw(x, "DROP") and x.text in _FALL_NOUNS) for x in before[-2:]) \
+    if any(is_kw(x, *_EVENT_KW) or (is_kw(x, "DROP") and x.text in _FALL_NOUNS) for x in before[-3:]) \
             and not any(is_kw(x, "NOW") for x in before):
         return True
     nxt = items[i + 1] if i + 1 < len(items) else None
