@@ -225,6 +225,29 @@ CASES = [
     ("plt 26 day 1, day 11 on 10mg", {"implausible": True}),
     # high-dose melphalan is not haemodialysis
     ("on HD, CrCl 10", {"dialysis": True}),
+
+    # the schedule's cycle length, a week of treatment, a conditioning dose, a reference range: set aside
+    ("Len 10mg days 1-21 of 28. Plt 21 on C5D1", {"dose": (10, "1-21"), "platelets": 21, "cycle_day": 1}),
+    ("neut 0.3 on 5 mg d1-21 q28, day 9", {"dose": (5, "1-21"), "neutrophils": 0.3, "cycle_day": 9}),
+    ("neut 0.8 plt 52, len 10mg, day 22 of 28", {"cycle_day": 22, "neutrophils": 0.8}),
+    ("week 5 on 10mg len, how often do we check FBC?", {"dose": (10, None), "topics": {"monitoring"}}),
+    ("ASCT 2022 (MEL200), neut 0.45 on 10mg", {"neutrophils": 0.45, "dose": (10, None)}),
+    ("Reference range 150-400. Plt today 92 on 10mg", {"platelets": 92}),
+    ("neut 1.6 lymph 0.3 mono 0.1 plt 144 on 10mg", {"neutrophils": 1.6, "platelets": 144}),
+    # missed and vomited doses, monitoring asked "how frequently"
+    ("missed her 10mg at 08:00, give it?", {"topics": {"missed_dose"}, "dose": (10, None)}),
+    ("vomited 20 min after swallowing the capsule", {"topics": {"missed_dose"}}),
+    ("after the first 8 weeks, how frequently do bloods need doing?", {"topics": {"monitoring"}}),
+    # a grade asked about as a rate is a statistic, not the patient's count
+    ("How common is grade 3/4 neutropenia on len maintenance?", {"topics": {"neutropenia"}}),
+    # a delay for a count, "back on", "carry on with", a start that was planned
+    ("plt 40 C5D1 after a week's delay for plt 25, on 5mg 21/28", {"platelets": 40, "recovered": {"platelets"}}),
+    ("0.41 today on day 6, she's back on 10mg after the first episode at 15mg", {"dose": (10, None)}),
+    ("neut 1.6 plt 150 C6D1, restarted at 5mg last cycle, carry on with 5?", {"dose": (5, None)}),
+    ("recheck today plt 27, was meant to start C4 on 10mg", {"timing": "day1", "cycle": 4}),
+    ("2nd plt drop: 23 on D9, restarted on 5mg daily", {"episode": "subsequent", "cycle_day": 9}),
+    # a bracketed remark is not a change of dose
+    ("neut 0.4 on 7.5mg daily (dose reduced by another centre), C4D9", {"dose": (7.5, None)}),
 ]
 
 
@@ -269,6 +292,10 @@ NEGATIVE = [
     ("post HD-MEL ASCT, neut 1.2 plt 80 on 10mg", "dialysis"),
     ("had HD mel in june, neut 1.2 on 10mg", "dialysis"),
     ("methotrexate levels after HD-MTX", "dialysis"),
+    ("neut 0.4 on 7.5mg (dose reduced by another centre)", "episode"),  # "another centre" is no repeat fall
+    ("How common is grade 3/4 neutropenia on len maintenance?", "neutrophils"),
+    ("neut 0.8 plt 52, len 10mg, day 22 of 28", "unnamed"),
+    ("crcl of 28", "unnamed"),
 ]
 
 
@@ -357,7 +384,7 @@ def meanings(message: str) -> dict[str, str]:
     # earlier values and doses
     ("nadir 0.3 two weeks ago, len held since, neut now 1.2", "0.3", "neutrophils"),
     ("held for plt 19 on 15mg d10, now 44 on d1 of next cycle", "44", "platelets"),
-    ("held for plt 19 on 15mg d10, now 44 on d1 of next cycle", "d10", "the day of an earlier event"),
+    ("held for plt 19 on 15mg d10, now 44 on d1 of next cycle", "d10", "an earlier day"),
     ("was on 15, now 10, neut 0.3 d8", "on 15", "an earlier lenalidomide dose"),
     ("was on 15, now 10, neut 0.3 d8", "10", "dose"),
     ("escalate to 15? on 10mg, neut 1.2 plt 150", "15", "a proposed lenalidomide dose"),

@@ -26,7 +26,7 @@ _VTE_FLAGS = {
 _RED_CELLS = frozenset({"anaemia", "anemia", "anaemic", "anemic", "rbc", "rbcs", "red", "prbc", "blood"})
 _HISTORY = frozenset({"had", "after", "post", "following", "previous", "prior", "completed", "finished"})
 _FEVER = frozenset({"FEVER", "FEVER_TEMPERATURE"})
-_DRUGS = frozenset({"OTHER_DRUG", "MYELOMA_DRUG", "DEX", "ANTICOAG_DRUG"})
+_DRUGS = frozenset({"OTHER_DRUG", "MYELOMA_DRUG", "CANCER_DRUG", "DEX", "ANTICOAG_DRUG"})
 # Inside these items the drug or cytopenia token still names a topic ("aspirin 75", "grade 4 neutropenia").
 _WITH_KEYWORDS = (Kind.OTHER_DOSE, Kind.GRADE)
 

@@ -59,6 +59,9 @@ _FALLEN = frozenset({"dropped", "fell", "fallen", "dipped", "low", "lower"})
 _WAS = frozenset({"was", "were", "had", "been"})
 _AGO_AHEAD = 4  # items after a figure searched for "ago", "last week" within its clause
 _EARLIER_CYCLE = frozenset({"in", "during", "back"})
+# "how common is grade 3/4 neutropenia", "the incidence of grade 4": a rate asked about, not a patient's count.
+_RATE_WORDS = frozenset({"incidence", "rate", "rates", "proportion", "percentage", "frequency"})
+_HOW_RATE = frozenset({"common", "frequent", "likely", "often"})
 _SINCE = frozenset({"after", "when", "since"})
 _PERIOD = frozenset({"cycle", "week", "month", "time"})
 # "approx 30" near a threshold does not say which side of it the count is on.
@@ -390,9 +393,14 @@ def _generic_as(msg: Parsed, taken: Claims) -> dict[int, str]:
 
 
 def _statistic(items: tuple[Item, ...], i: int) -> bool:
-    """ "grade 3/4 neutropenia 51% vs 18%": a grade quoted with a percentage is a trial statistic."""
+    """ "grade 3/4 neutropenia 51% vs 18%", "how common is grade 3/4 neutropenia?": a grade quoted with a
+    percentage, or asked about as a rate, is a trial statistic."""
     span = clause(items, i)
-    return any(is_kw(items[b], "PERCENT") for b in range(i + 1, min(span.stop, i + 4)))
+    if any(is_kw(items[b], "PERCENT") for b in range(i + 1, min(span.stop, i + 4))):
+        return True
+    words = [items[b].text for b in span if items[b].kind is Kind.WORD]
+    return not _RATE_WORDS.isdisjoint(words) or any(
+        a == "how" and b in _HOW_RATE for a, b in zip(words, words[1:]))
 
 
 def find_counts(msg: Parsed, protocol: Protocol, taken: Claims, current_cycle: int | None = None) -> CountMentions:

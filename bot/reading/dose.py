@@ -57,12 +57,14 @@ _TO = frozenset({"to", "into"})
 _PROPOSE_KW = frozenset({"T_DOSE_LEVELS", "START_Q"})
 # "is 15mg ok?": a dose asked about.
 _ASKED_AFTER = frozenset({"ok", "okay", "fine", "safe", "suitable"})
-_OTHER_DRUG = frozenset({"OTHER_DRUG", "MYELOMA_DRUG", "ANTICOAG_DRUG", "ANTICOAG_THERAPEUTIC", "ANTICOAG_PROPHYLACTIC",
+_OTHER_DRUG = frozenset({"OTHER_DRUG", "MYELOMA_DRUG", "CANCER_DRUG", "ANTICOAG_DRUG", "ANTICOAG_THERAPEUTIC", "ANTICOAG_PROPHYLACTIC",
                          "VTE_DRUG", "DEX", "T_GCSF"})
 # A dose change written without mg: "escalate to 15", "reduced to 10", "back up to 10", "drop to 5".
 _CHANGE_VERBS = frozenset({"reduced", "reduce", "decreased", "decrease", "lowered", "lower", "cut", "escalate",
                            "escalated", "increase", "increased", "dropped", "drop", "went", "go", "going", "come",
                            "came", "moved", "move", "switched", "changed"})
+_ANOTHER_REGIMEN = frozenset({"MYELOMA_DRUG", "CANCER_DRUG"})
+_CARRY_ON = frozenset({"continue", "continuing", "carry", "carrying", "keep", "stay", "stick", "remain"})
 _ARROWS = frozenset({"->", "=>", "→", "⇒"})
 _LABELS = {"was": "an earlier lenalidomide dose", "from": "an earlier lenalidomide dose",
            "replaced": "an earlier lenalidomide dose", "proposed": "a proposed lenalidomide dose",
@@ -132,11 +134,15 @@ def _other_drug(items: tuple[Item, ...], i: int) -> str | None:
     return None
 
 
-def _status(items: tuple[Item, ...], i: int) -> str:
-    """now (said to be today's), changed (the dose after a change), current, was, from, replaced or proposed."""
+def _status(items: tuple[Item, ...], i: int, remark_after: bool = False) -> str:
+    """now (said to be today's), changed (the dose after a change), current, was, from, replaced or proposed.
+
+    With `remark_after`, the words after the dose open a bracket: a remark on it ("7.5mg (dose reduced
+    elsewhere)"), not a change after it.
+    """
     before = items[max(0, i - 5) : i]
     texts = [it.text for it in before]
-    after = [it.text for it in items[i + 1 : i + 3]]
+    after = [] if remark_after else [it.text for it in items[i + 1 : i + 3]]
     # The keyword types of the last few items before the dose, nearest last ("" for a non-keyword).
     kws = [it.type if it.kind is Kind.KEYWORD else "" for it in before]
     last3 = texts[-3:]
@@ -144,6 +150,8 @@ def _status(items: tuple[Item, ...], i: int) -> str:
         return "now"  # "now on 5mg": said to be today's, over a dose named without a time
     if kws[-1:] == ["RESTARTED"] or (len(before) > 1 and texts[-1] in ("at", "on") and kws[-2] == "RESTARTED"):
         return "changed"  # "restarted at 10": the dose since the restart
+    if texts[-1:] == ["back"] or (len(texts) > 1 and texts[-2] == "back" and texts[-1] in ("on", "to", "at")):
+        return "changed"  # "she's back on 10mg after the first episode at 15mg": the dose since
     replaced_before = not _REPLACED_BEFORE.isdisjoint(last3)
     if not _HELD_ON.isdisjoint(last3) and not replaced_before:
         return "was"
@@ -191,6 +199,8 @@ def _framed(items: tuple[Item, ...], j: int, dose_context: bool, steps: frozense
                    or (is_kw(x, "RECOVERED") and "up" in x.text) for x in window) or is_kw(prev, "RECOVERED")
     if prev.text == "from":
         return any(is_kw(x, "T_DOSE_LEVELS") or (x.kind is Kind.WORD and x.text in _CHANGE_VERBS) for x in window)
+    if prev.text == "with":
+        return any(x.kind is Kind.WORD and x.text in _CARRY_ON for x in window)  # "carry on with 5?"
     if is_kw(prev, "NOW") and prev.text in _ARROWS:
         return j >= 2 and items[j - 2].kind is Kind.FIGURE and any(
             is_kw(x, "T_DOSE_LEVELS") or (x.kind is Kind.WORD and x.text in _CHANGE_VERBS) for x in window)
@@ -252,7 +262,8 @@ def read_dose(msg: Parsed, protocol: Protocol, taken: Claims) -> DoseFound:
             elif not it.num.readable:
                 unreadable.append(Unreadable("lenalidomide dose", msg.typed(it.num), "current_dose"))
             else:
-                doses.append(_Dose(i, it.num.value, it.text, it.extra, _status(items, i)))
+                remark = i + 1 < len(items) and "(" in msg.text[it.end : items[i + 1].start]
+                doses.append(_Dose(i, it.num.value, it.text, it.extra, _status(items, i, remark)))
         elif free(items, i, taken) and it.num.readable and not it.num.bound and not _word_integer(it):
             value = it.num.value
             if lo <= value <= hi and value * 2 == int(value * 2) and _framed(items, i, dose_context, steps):
@@ -264,7 +275,7 @@ def read_dose(msg: Parsed, protocol: Protocol, taken: Claims) -> DoseFound:
         claims[d.index] = Claim(Role.DOSE) if d is current else Claim(Role.ASIDE, _LABELS[d.status])
     found = dict(doses_seen=len({d.mg for d in doses}), other_drug_dosed=any(c.label.endswith(" dose") for c in claims.values()
                                                                             if c.label not in _LABELS.values()),
-                 myeloma_drug_dosed=msg.has(Kind.OTHER_DOSE) and any(it.kind is Kind.OTHER_DOSE and it.type == "MYELOMA_DRUG"
+                 myeloma_drug_dosed=msg.has(Kind.OTHER_DOSE) and any(it.kind is Kind.OTHER_DOSE and it.type in _ANOTHER_REGIMEN
                                                                      for it in items),
                  unreadable=tuple(unreadable), claims=claims)
     if current is None:

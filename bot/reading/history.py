@@ -70,7 +70,7 @@ def read_history(msg: Parsed, taken_at: int | None = None) -> History:
         return _NONE
     items = msg.items
     types = msg.types
-    first, later = "FIRST_EPISODE" in types, "SUBSEQUENT" in types
+    first, later = "FIRST_EPISODE" in types, "SUBSEQUENT" in types or _repeat_named_fall(items)
     holds = [i for i, it in enumerate(items) if _is_hold(it) and not _dose_switched(items, i)]
     if taken_at is not None and holds and holds[-1] > taken_at:
         taken_at = None  # "now on 10mg ..., ok to restart?": held since
@@ -103,6 +103,15 @@ def read_history(msg: Parsed, taken_at: int | None = None) -> History:
             elif any(is_word(x, _PAST_NEAR) for x in before + after):
                 fallen.add(name)
     return History(episode, held, bool(restarts), frozenset(fallen), frozenset(over), unnamed)
+
+
+_REPEATS = frozenset({"second", "third", "fourth", "fifth", "2nd", "3rd", "4th", "5th", "another", "repeat"})
+
+
+def _repeat_named_fall(items: tuple[Item, ...]) -> bool:
+    """ "2nd plt drop: 23 on D9": an ordinal, a count's name and a fall noun say this fall is a repeat one."""
+    return any(items[i].text in _REPEATS and name_of(items[i + 1]) and items[i + 1].num is None
+               and is_kw(items[i + 2], "DROP") and items[i + 2].text in _FALL_NOUNS for i in range(len(items) - 2))
 
 
 def _cytopenia_words(it: Item):

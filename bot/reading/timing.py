@@ -8,6 +8,9 @@ from ..parsing import Kind, Parsed, numbers_in
 from .words import PAST_AFTER, Claim, Role, clause, is_kw, is_word
 
 _WAS_DAY = frozenset({"was", "were", "previous", "previously", "prior", "last"})
+# "was meant to start C4": a start planned and not said to have happened is still today's day 1.
+_INTENDED = re.compile(r"(?:due|meant|supposed|planned|going|about)\s+to\s+start")
+_THE_DRUG = frozenset({"it", "len", "lenalidomide", "revlimid", "them"})
 _PERIODS = frozenset({"cycle", "week", "month", "time", "wk"})
 # "held mid-cycle", "stopped on d10", "after a mid-cycle drop": the timing of an earlier event.
 _EVENT_KW = ("HELD", "HELD_WORD")
@@ -48,7 +51,7 @@ def read_timing(msg: Parsed, cycle_days: int) -> TimingRead:
             continue
         new_clause = i > 0 and (items[i - 1].kind is Kind.SEP or bool(_CLAUSE.search(msg.text[items[i - 1].end : it.start])))
         earlier = i not in today and (any(is_word(x, PAST_AFTER) for x in items[i + 1 : i + 3]) or (
-            not new_clause and any(is_word(x, _WAS_DAY) for x in items[max(0, i - 3) : i]))
+            not new_clause and not _INTENDED.match(it.text) and any(is_word(x, _WAS_DAY) for x in items[max(0, i - 3) : i]))
             or _clause_in_the_past(items, i))
         event = _event_timing(items, i)
         if earlier or event or (today and i not in today and it.type in ("CYCLE_DAY", "DAY_N")):
@@ -125,7 +128,9 @@ def _event_timing(items, i: int) -> bool:
     while start > 0 and items[start - 1].kind is not Kind.SEP and start > i - 3:
         start -= 1
     before = items[start:i]
-    if any(is_kw(x, *_EVENT_KW) or (is_kw(x, "DROP") and x.text in _FALL_NOUNS) for x in before[-3:]) \
+    # Two items back, or three over the drug's pronoun ("we stopped it on day 10").
+    near = before[-3:] if len(before) == 3 and is_word(before[1], _THE_DRUG) else before[-2:]
+    if any(is_kw(x, *_EVENT_KW) or (is_kw(x, "DROP") and x.text in _FALL_NOUNS) for x in near) \
             and not any(is_kw(x, "NOW") for x in before):
         return True
     nxt = items[i + 1] if i + 1 < len(items) else None
