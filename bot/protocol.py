@@ -123,11 +123,21 @@ class CytopeniaRow:
     cite: tuple[str, ...]
     says: str
     when: str | None = None  # when the next dose applies, if not "once the count is back"
+    setting: str | None = None  # the protocol setting this row applies, where the review's text is silent
 
 
 @dataclass(frozen=True, slots=True)
 class Note:
     cite: str
+    says: str
+
+
+@dataclass(frozen=True, slots=True)
+class Setting:
+    """A reading the review's text leaves open, made by this protocol: shown on the card as the protocol's choice."""
+
+    id: str
+    reads: str  # the review section read ("Table 2", "6.2")
     says: str
 
 
@@ -140,6 +150,7 @@ class GcsfNote:
     # The review leaves "significant" open: a count below this (x10^9/L) is one, and the footnote is not offered.
     significant_below: dict[CountName, float]
     not_applicable: str  # {count}, {typed} and {below} are filled in
+    setting: str | None = None  # the protocol setting that defines "significant"
 
 
 @dataclass(frozen=True, slots=True)
@@ -152,6 +163,7 @@ class RenalBand:
     dialysis: bool = False
     below: float | None = None
     cap: bool = True
+    setting: str | None = None  # the protocol setting this band applies, where the review's text is silent
 
     def matches(self, crcl: float | None, dialysis: bool | None) -> bool:
         """Whether this band applies to the patient's renal facts."""
@@ -173,6 +185,7 @@ class Protocol:
     cytopenia: tuple[CytopeniaRow, ...]
     recovery_timing: Literal["day1", "mid_cycle"]
     gcsf: GcsfNote
+    settings: tuple[Setting, ...]
     renal: tuple[RenalBand, ...]
     renal_caution: Note
     # Values read from a message outside these ranges are asked about, never answered.
@@ -190,10 +203,11 @@ class Protocol:
         out["gcsf"] = Statement(text=self.gcsf.says, cite=self.gcsf.cite)
         out["escalation"] = Statement(text=self.ladder.escalation_says, cite=self.ladder.cite)
         out["renal_caution"] = Statement(text=self.renal_caution.says, cite=self.renal_caution.cite)
+        out.update({f"setting:{s.id}": Statement(text=s.says, cite=setting_cite(s)) for s in self.settings})
         return out
 
     def statement(self, key: str) -> Statement:
-        """The card statement of a rule: a cytopenia row or renal band id, "gcsf", "escalation" or "renal_caution"."""
+        """The card statement of a rule: a cytopenia row or renal band id, "gcsf", "escalation", "renal_caution" or "setting:<id>"."""
         return self._statements[key]
 
     @cached_property
@@ -234,6 +248,10 @@ class Protocol:
                     raise ValueError(f"no cytopenia row for {count} {event}")
         if not self.renal or self.renal[-1].below is not None or self.renal[-1].dialysis:
             raise ValueError("the last renal band must be the catch-all (no `below`, no `dialysis`)")
+        named = {s.id for s in self.settings}
+        for where, setting in [(r.id, r.setting) for r in (*self.cytopenia, *self.renal)] + [("gcsf", self.gcsf.setting)]:
+            if setting is not None and setting not in named:
+                raise ValueError(f"{where}: setting {setting!r} is not defined under [[settings]]")
 
     @cached_property
     def ref(self) -> ProtocolRef:
@@ -249,6 +267,11 @@ class Protocol:
         esc = self.ladder.escalation
         lines.append(f"After {esc.after_cycles} cycles the dose may go up to {esc.label()} if tolerated.")
         return tuple(lines)
+
+
+def setting_cite(setting: Setting) -> str:
+    """How a card cites a protocol setting: as the protocol's choice, and the review section it reads."""
+    return f"protocol setting {setting.id}, reading review {setting.reads}"
 
 
 def load_protocol(path: str | Path | None = None) -> Protocol:

@@ -1,6 +1,7 @@
 """Plain-text forms of an answer: what was read, the headline, the card and the questions asked."""
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from .answer import Answer
@@ -212,20 +213,22 @@ def card_text(a: Answer) -> str:
         lines.append("Next dose: none on the ladder (no further reduction)")
     if d.reasons:
         lines.append("Why:")
-        lines += [f"- {r.text} [{_cite(r.cite)}]" for r in d.reasons]
+        lines += [f"- {r.text} [{cite_label(r.cite)}]" for r in d.reasons]
     if d.warnings:
         lines.append("Caution:")
-        lines += [f"! {w.text} [{_cite(w.cite)}]" for w in d.warnings]
+        lines += [f"! {w.text} [{cite_label(w.cite)}]" for w in d.warnings]
     if a.status == "answered" and a.missing:
         lines.append("Would sharpen the answer: " + ", ".join(m.replace("_", " ") for m in a.missing))
     if a.citations:
-        lines.append("Sources: " + ", ".join(_cite(c) for c in a.citations))
+        lines.append("Sources: " + ", ".join(cite_label(c) for c in a.citations))
     lines.append(f"Protocol: {a.protocol.name}, version {a.protocol.version}")
     lines.append(d.disclaimer)
     return "\n".join(lines)
 
 
-def _cite(c: str) -> str:
-    if c.startswith("External") or c == "wardbot" or c.startswith("Table"):
-        return c
-    return f"review {c}"
+_SECTION_NUMBER = re.compile(r"\d+(\.\d+)*")
+
+
+def cite_label(cite: str) -> str:
+    """How a citation reads on a card: a bare section number is a section of the review; the rest as they are."""
+    return f"review {cite}" if _SECTION_NUMBER.fullmatch(cite) else cite

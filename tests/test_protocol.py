@@ -51,6 +51,8 @@ def test_hospital_file_changes_the_answer_and_its_name(tmp_path) -> None:
     lambda d: d["cytopenia"][0].update(action="give_more"),
     lambda d: d.update(renal=d["renal"][:-1]),
     lambda d: d.update(unexpected=True),
+    lambda d: d["renal"][1].update(setting="no-such-setting"),
+    lambda d: d.pop("settings"),
 ])
 def test_malformed_protocol_is_rejected(breakage) -> None:
     data = tomllib.loads(packaged())
@@ -88,3 +90,29 @@ def test_cli_uses_the_protocol_file(tmp_path) -> None:
     p = subprocess.run([sys.executable, "-m", "bot.cli", "ask", "--json", "--protocol", str(path), "neut 0.3 on 10mg"],
                        capture_output=True, text=True, timeout=60)
     assert json.loads(p.stdout)["protocol"]["version"] == "ward-9"
+
+
+@pytest.mark.parametrize("message,setting", [
+    ("plt 25 day 1 on 10mg", "day1-delay-dose"),
+    ("CrCl 25, not on dialysis, what dose", "renal-below-30-without-dialysis"),
+    ("CrCl 40 on 15mg", "renal-cap-below-50"),
+    ("neut 0.3 second time, plt 25, day 10 on 10mg", "gcsf-significant-cytopenia"),
+])
+def test_a_reading_the_review_leaves_open_is_shown_as_the_protocols_choice(message: str, setting: str) -> None:
+    a = answer(message)
+    shown = [r for r in a.detail.reasons if r.cite.startswith(f"protocol setting {setting},")]
+    assert len(shown) == 1, [r.cite for r in a.detail.reasons]
+    assert shown[0].text.startswith("This protocol's choice") and f"protocol setting {setting}" in a.text
+
+
+def test_the_review_alone_shows_no_setting() -> None:
+    a = answer("neut 0.3 on 10mg")
+    assert not [r for r in a.detail.reasons if r.cite.startswith("protocol setting")]
+
+
+def test_a_hospital_rewords_a_setting(tmp_path) -> None:
+    text = packaged().replace("after a day-1 delay the cycle starts one dose level lower",
+                              "after a day-1 delay the cycle starts one level lower (local policy 12)")
+    path = tmp_path / "local.toml"
+    path.write_text(text)
+    assert "(local policy 12)" in answer("plt 25 day 1 on 10mg", protocol=load_protocol(path)).text

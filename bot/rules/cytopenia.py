@@ -55,6 +55,8 @@ def _outcome(reading: Reading, timing: str, episode: str, current: Dose | None, 
         )
     flags = set(row.flags)
     reasons = [protocol.statement(row.id)]
+    if row.setting is not None:
+        reasons.append(protocol.statement(f"setting:{row.setting}"))
     action, dose, unknown = row.action, None, False
     if row.dose == "current":
         dose = current
@@ -120,4 +122,6 @@ def with_gcsf_footnote(result: Outcome, readings: tuple[Reading, ...], protocol:
         rule = protocol.counts[other.count]
         statement = Statement(text=note.not_applicable.format(count=rule.label, typed=other.typed,
                                                               below=f"{note.significant_below[other.count]:g}"), cite=note.cite)
+        if note.setting is not None:
+            return result.but(reasons=result.reasons + (statement, protocol.statement(f"setting:{note.setting}")))
     return result.but(reasons=result.reasons + (statement,))

@@ -38,6 +38,8 @@ def outcome(
 def _outcome(band: RenalBand, current: Dose | None, protocol: Protocol, extra_flags: frozenset[str]) -> Outcome:
     flags = set(band.flags) | {"source_caution"} | set(extra_flags)
     reasons = [protocol.statement(band.id)]
+    if band.setting is not None:
+        reasons.append(protocol.statement(f"setting:{band.setting}"))
     if band.cap and current is not None and protocol.ladder.lower(current, band.dose) is band.dose and current.key() != band.dose.key():
         flags.add("dose_above_renal")
         reasons.append(

@@ -19,6 +19,7 @@ from slack_sdk.models.blocks import (
 from slack_sdk.models.views import View
 
 from bot.answer import Answer, Detail, Dose, ProtocolRef, Statement
+from bot.render import cite_label
 
 from .text import clip, mrkdwn
 
@@ -55,7 +56,6 @@ _STATUS_HEADLINE = {
 }
 # Flag names are snake_case identifiers; only the casing of abbreviations is fixed for display.
 _FLAG_WORDS = {"gcsf": "G-CSF", "egfr": "eGFR", "crcl": "CrCl", "vte": "VTE", "spm": "SPM", "asct": "ASCT"}
-_SECTION_NUMBER = re.compile(r"\d+(\.\d+)*")
 _USER_ID = re.compile(r"[UW][A-Z0-9]{2,}")
 EXAMPLES: tuple[str, ...] = (
     "plt 25 day 1 on 10mg CrCl 40",
@@ -284,9 +284,6 @@ def _statement(statement: Statement) -> str:
     return f"{mrkdwn(statement.text)} _({mrkdwn(cite_label(statement.cite))})_"
 
 
-def cite_label(cite: str) -> str:
-    """How a citation reads on a card: a bare section number is a section of the review."""
-    return f"review {cite}" if _SECTION_NUMBER.fullmatch(cite) else cite
 
 
 def _warning_lines(flags: tuple[str, ...], warnings: tuple[Statement, ...]) -> list[str]:
