@@ -13,6 +13,7 @@ from .phi import find_identifiers, redact
 from .protocol import Protocol, default_protocol
 from .reading import read_facts
 from .render import QUESTIONS, card_text, headline_for, read_as, understood
+from .rules.cytopenia import urgent_warnings
 from .rules.decide import decide
 from .rules.renal import outcome as renal_outcome
 
@@ -249,6 +250,9 @@ def _first_start(facts: Facts) -> bool:
 
 
 def _dosing(facts: Facts, protocol: Protocol, flags: set[str], renal: RenalRead, common: dict) -> Answer:
+    urgent = urgent_warnings(facts.readings, facts.fever, facts.temperature, protocol)
+    if urgent:
+        common = {**common, "warnings": [*urgent, *common["warnings"]]}
     asked = _count_question(facts)
     if asked is not None:
         return _clarify(protocol, asked[0], flags, common, lead=asked[1], asks=asked[2])

@@ -109,6 +109,7 @@ class Facts(NamedTuple):
     held: bool = False  # lenalidomide is held now ("after being held", "when to restart")
     restarted: bool = False  # lenalidomide was given again after a hold: the fall is over
     fever: bool = False  # a fever or a febrile temperature was mentioned
+    temperature: float | None = None  # the highest body temperature given, in degrees C
     renal_mentioned: bool = False  # "renal impairment", "CKD": renal function matters but no figure may be given
     acute_kidney_injury: bool = False  # an AKI: a CrCl from before it may no longer hold
     vte_factors: Mapping[str, object] = MappingProxyType({})

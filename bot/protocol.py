@@ -124,12 +124,20 @@ class CytopeniaRow:
     says: str
     when: str | None = None  # when the next dose applies, if not "once the count is back"
     setting: str | None = None  # the protocol setting this row applies, where the review's text is silent
+    says_either_episode: str | None = None  # for a first-fall row: the words when the episode is not known
 
 
 @dataclass(frozen=True, slots=True)
 class Note:
     cite: str
     says: str
+
+
+@dataclass(frozen=True, slots=True)
+class SepsisNote:
+    cite: str
+    says: str
+    fever_from: float  # a body temperature (degrees C) from which a fever is taken as said
 
 
 @dataclass(frozen=True, slots=True)
@@ -186,6 +194,7 @@ class Protocol:
     recovery_timing: Literal["day1", "mid_cycle"]
     gcsf: GcsfNote
     settings: tuple[Setting, ...]
+    sepsis: SepsisNote  # shown with neutrophils below their threshold, or a fever: a warning, never a dosing rule
     renal: tuple[RenalBand, ...]
     renal_caution: Note
     # Values read from a message outside these ranges are asked about, never answered.
@@ -203,12 +212,20 @@ class Protocol:
         out["gcsf"] = Statement(text=self.gcsf.says, cite=self.gcsf.cite)
         out["escalation"] = Statement(text=self.ladder.escalation_says, cite=self.ladder.cite)
         out["renal_caution"] = Statement(text=self.renal_caution.says, cite=self.renal_caution.cite)
+        out["sepsis"] = Statement(text=self.sepsis.says, cite=self.sepsis.cite)
         out.update({f"setting:{s.id}": Statement(text=s.says, cite=setting_cite(s)) for s in self.settings})
         return out
 
     def statement(self, key: str) -> Statement:
         """The card statement of a rule: a cytopenia row or renal band id, "gcsf", "escalation", "renal_caution" or "setting:<id>"."""
         return self._statements[key]
+
+    @cached_property
+    def either_episode(self) -> dict[Statement, Statement]:
+        """A first-fall row's statement -> its words for when the episode was not said (same step either way)."""
+        return {self.statement(row.id): Statement(text=row.says_either_episode.format(
+                    threshold=f"{self.counts[row.count].threshold:g}"), cite=row.cite[0])
+                for row in self.cytopenia if row.says_either_episode}
 
     @cached_property
     def memo(self) -> dict:

@@ -241,3 +241,34 @@ def test_other_topics_in_a_dosing_message_are_answered_too() -> None:
 
 def test_slack_mentions_are_not_patient_identifiers() -> None:
     assert "phi_detected" not in ask("<@U0999888777> plt 23 day 11 on len 10mg")["flags"]
+
+
+# ---- dosing cards a junior doctor can act on
+
+def test_no_no_change_reason_under_a_withhold_headline() -> None:
+    a = answer("neut 0.3 plt 100 on 10mg")
+    assert a.action == "interrupt"
+    assert not any("no change" in r.text for r in a.detail.reasons), [r.text for r in a.detail.reasons]
+
+
+def test_an_episode_not_given_is_not_called_the_first() -> None:
+    a = answer("neut 0.3 on 10mg")
+    assert "first time" not in a.text
+    assert "after a repeat fall" in a.detail.dose_text  # the restart waits for the next cycle after a repeat fall
+    assert "first time" in answer("neut 0.3 first drop on 10mg").text
+
+
+@pytest.mark.parametrize("text,warned", [
+    ("neut 0.3 on 10mg", True),
+    ("neut <0.5 day 3 on 10mg", True),
+    ("febrile neutropenia neut 0.2", True),  # a question card carries it too
+    ("temp 38.6, neut 1.2 plt 90 on 10mg", True),
+    ("temp 37.6, neut 1.2 plt 90 on 10mg", False),
+    ("neut 1.2 plt 90 on 10mg", False),
+    ("neut 0.5 on 10mg", False),
+])
+def test_neutropenic_sepsis_warning(text: str, warned: bool) -> None:
+    a = answer(text)
+    shown = [w for w in a.detail.warnings if "neutropenic sepsis" in w.text]
+    assert bool(shown) is warned
+    assert all(w.cite.startswith("External: NICE CG151") for w in shown)

@@ -1,6 +1,8 @@
 """Everything around the figures: topics, the trial named, intent and scope words, VTE risk factors."""
 from __future__ import annotations
 
+import re
+
 from ..parsing import Item, Kind, Parsed
 from .words import clause, is_word
 
@@ -26,6 +28,8 @@ _VTE_FLAGS = {
 _RED_CELLS = frozenset({"anaemia", "anemia", "anaemic", "anemic", "rbc", "rbcs", "red", "prbc", "blood"})
 _HISTORY = frozenset({"had", "after", "post", "following", "previous", "prior", "completed", "finished"})
 _FEVER = frozenset({"FEVER", "FEVER_TEMPERATURE"})
+_TEMPERATURES = frozenset({"TEMPERATURE", "FEVER_TEMPERATURE"})
+_DEGREES = re.compile(r"(?:3[4-9]|4[0-3])(?:\.\d{1,2})?(?![\d.])")
 _DRUGS = frozenset({"OTHER_DRUG", "MYELOMA_DRUG", "CANCER_DRUG", "DEX", "ANTICOAG_DRUG"})
 # Inside these items the drug or cytopenia token still names a topic ("aspirin 75", "grade 4 neutropenia").
 _WITH_KEYWORDS = (Kind.OTHER_DOSE, Kind.GRADE)
@@ -70,6 +74,8 @@ def read_context(msg: Parsed) -> dict:
     out["transfused"] = "TRANSFUSION" in types and any(
         t == "TRANSFUSION" and ("platelet" in text or "pool" in text or not red_cells) for _, t, text in kw)
     out["fever"] = bool(types & _FEVER)
+    temps = [float(m.group()) for _, t, text in kw if t in _TEMPERATURES for m in [_DEGREES.search(text)] if m]
+    out["temperature"] = max(temps) if temps else None
     renal_words = [(i, text) for i, t, text in kw if t == "T_RENAL"] if "T_RENAL" in types else []
     out["renal_mentioned"] = bool(renal_words)
     # An AKI now leaves an older CrCl unsafe to use; one in the past ("during an AKI last year") does not.

@@ -91,6 +91,8 @@ def decide(facts: Facts, protocol: Protocol, *, crcl_options: tuple[float | None
         return Decision(None, tuple(dict.fromkeys(missing)), _either_way(results.values()))
 
     base = next(iter(results.values()))
+    if "episode" in (n for _, n in open_dims):
+        base = _either_episode(base, results, names.index("episode"), protocol)
     flags_of = {combo: o.flags for combo, o in results.items()}
     sharpen = [n for i, n in open_dims if _changes(flags_of, i)]
     if current is None and base.action == "continue" and readings:
@@ -100,6 +102,17 @@ def decide(facts: Facts, protocol: Protocol, *, crcl_options: tuple[float | None
     flags = frozenset.intersection(*(o.flags for o in results.values()))
     reasons = base.reasons + tuple(Statement(text=SHARPEN_TEXT[s], cite=_sharpen_cite(s, protocol)) for s in sharpen if s in SHARPEN_TEXT)
     return Decision(base.but(flags=flags, reasons=reasons), tuple(sharpen))
+
+
+def _either_episode(base: Outcome, results: dict[tuple, Outcome], i: int, protocol: Protocol) -> Outcome:
+    """With the episode not said, but the same step either way: words that fit a first and a repeat fall."""
+    repeat = next(o for combo, o in results.items() if combo[i] == "subsequent")
+    either = protocol.either_episode
+    reasons = tuple(either.get(r, r) for r in base.reasons)
+    condition = base.condition
+    if repeat.when and repeat.when != base.when:
+        condition = f"{condition}; after a repeat fall, {repeat.when}" if condition else f"after a repeat fall, {repeat.when}"
+    return base.but(reasons=reasons, condition=condition)
 
 
 def _side_options(readings: tuple[Reading, ...], protocol: Protocol) -> list[tuple[Reading, ...]]:

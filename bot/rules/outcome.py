@@ -54,7 +54,9 @@ def combine(outcomes: list[Outcome], protocol: Protocol) -> Outcome:
         flags=frozenset().union(*(o.flags for o in outcomes)),
         topics=tuple(dict.fromkeys(t for o in outcomes for t in o.topics)),
         citations=tuple(dict.fromkeys(c for o in outcomes for c in o.citations)),
-        reasons=tuple(dict.fromkeys(r for o in outcomes for r in o.reasons)),
+        # Under a withholding action a count that calls for no change adds no reason of its own.
+        reasons=tuple(dict.fromkeys(r for o in outcomes for r in o.reasons
+                                    if not (first.action in _WITHHOLDING and o.action == "continue"))),
         # A restart waits for every count that stopped the drug: each one's condition is kept.
         condition=_joined(o.condition for o in outcomes if o.action in _WITHHOLDING) or first.condition,
         when=_joined(o.when for o in outcomes if o.action in _WITHHOLDING) or first.when,
