@@ -68,6 +68,7 @@ class Detail:
     headline: str
     read_as: str = ""
     dose_text: str | None = None
+    recheck: Statement | None = None  # when to check the counts again
     reasons: tuple[Statement, ...] = ()
     warnings: tuple[Statement, ...] = ()
     question: str | None = None

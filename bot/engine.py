@@ -13,7 +13,7 @@ from .phi import find_identifiers, redact
 from .protocol import Protocol, default_protocol
 from .reading import read_facts
 from .render import QUESTIONS, card_text, headline_for, read_as, understood
-from .rules.cytopenia import urgent_warnings
+from .rules.cytopenia import recheck_for, urgent_warnings
 from .rules.decide import decide
 from .rules.renal import outcome as renal_outcome
 
@@ -74,7 +74,7 @@ def _answer(text: str, protocol: Protocol) -> Answer:
                  + ("" if facts.height_cm else " (no height given)") + ".",
             cite="External: Cockcroft-Gault (NHS GGC weight convention)"))
     seen = understood(facts)
-    common = dict(understood_=seen, read=read_as(facts), warnings=warnings, scores=scores)
+    common = dict(understood_=seen, read=read_as(facts, protocol), warnings=warnings, scores=scores)
 
     if facts.implausible or any(r.implausible for r in facts.readings):
         what = "; ".join(facts.implausible)
@@ -277,6 +277,7 @@ def _dosing(facts: Facts, protocol: Protocol, flags: set[str], renal: RenalRead,
     unit_flags = {"unit_assumed"} if any(r.unit_assumed for r in facts.readings) or facts.creatinine_unit_assumed else set()
     return _build(
         protocol, status="answered", action=o.action, dose=o.dose, flags=flags | set(o.flags) | unit_flags,
+        recheck=recheck_for(o.action, protocol),
         topics=o.topics, citations=o.citations, missing=missing, reasons=o.reasons,
         condition=", ".join(x for x in (o.when, o.condition) if x) or None, **common,
     )
@@ -292,12 +293,13 @@ def _clarify(protocol, missing, flags, common, lead: str | None = None, asks: st
 def _build(protocol: Protocol, *, status: str, headline: str | None = None, question: str | None = None,
            action: str | None = None, dose=None, flags=(), topics=(), citations=(), missing=(), reasons=(),
            warnings=(), understood_: dict | None = None, read: str = "", scores: dict | None = None,
-           condition: str | None = None) -> Answer:
+           condition: str | None = None, recheck: Statement | None = None) -> Answer:
     all_warnings = tuple(warnings) + tuple(r for r in reasons if r.cite.startswith("External"))
     detail = Detail(
         headline=headline or headline_for(status, action),
         read_as=read,
         dose_text=(f"{dose.label()}" + (f", {condition}" if condition else "")) if dose else None,
+        recheck=recheck,
         reasons=tuple(r for r in reasons if not r.cite.startswith("External")),
         warnings=all_warnings,
         question=question,

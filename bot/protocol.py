@@ -134,6 +134,15 @@ class Note:
 
 
 @dataclass(frozen=True, slots=True)
+class Recheck:
+    """When to recheck the counts, by the action answered ({neutrophils} and {platelets}: the thresholds)."""
+
+    delay_cycle: Note
+    interrupt: Note
+    routine: Note  # any other dosing answer
+
+
+@dataclass(frozen=True, slots=True)
 class SepsisNote:
     cite: str
     says: str
@@ -194,6 +203,7 @@ class Protocol:
     recovery_timing: Literal["day1", "mid_cycle"]
     gcsf: GcsfNote
     settings: tuple[Setting, ...]
+    recheck: Recheck
     sepsis: SepsisNote  # shown with neutrophils below their threshold, or a fever: a warning, never a dosing rule
     renal: tuple[RenalBand, ...]
     renal_caution: Note
@@ -213,6 +223,10 @@ class Protocol:
         out["escalation"] = Statement(text=self.ladder.escalation_says, cite=self.ladder.cite)
         out["renal_caution"] = Statement(text=self.renal_caution.says, cite=self.renal_caution.cite)
         out["sepsis"] = Statement(text=self.sepsis.says, cite=self.sepsis.cite)
+        figures = {name: f"{rule.threshold:g}" for name, rule in self.counts.items()}
+        for when in ("delay_cycle", "interrupt", "routine"):
+            note = getattr(self.recheck, when)
+            out[f"recheck:{when}"] = Statement(text=note.says.format(**figures), cite=note.cite)
         out.update({f"setting:{s.id}": Statement(text=s.says, cite=setting_cite(s)) for s in self.settings})
         return out
 

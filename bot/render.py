@@ -5,7 +5,8 @@ import re
 from typing import Any
 
 from .answer import Answer
-from .facts import Facts
+from .facts import Facts, Reading
+from .protocol import Protocol
 
 QUESTIONS = {
     "count": "Which count is low, and its value? (neutrophils and/or platelets, in x10^9/L)",
@@ -60,8 +61,23 @@ def _bounded(value: float, bound: str | None, upper: float | None, unit: str) ->
     return f"{_SIDE.get(bound or '', '')}{_num(value)} {unit}"
 
 
-def read_as(f: Facts) -> str:
-    """The normalised facts in one line, so a misreading is visible."""
+def grade_of(r: Reading, protocol: Protocol) -> str | None:
+    """The CTCAE grade a count's figure falls in, named with its source (shown only; the rules never use it)."""
+    rule = protocol.counts.get(r.count)
+    if rule is None or not rule.grades or r.bound not in (None, "below"):
+        return None
+    for grade, (lo, hi) in rule.grades.items():
+        if hi == "lln":
+            continue  # grade 1 runs up to the laboratory's lower limit, which the message does not give
+        inside = lo == 0 and r.value <= hi if r.bound == "below" else lo <= r.value < hi
+        if inside:
+            source = rule.grades_cite.removeprefix("External: ").split(" (")[0]
+            return f"{source} grade {grade}"
+    return None
+
+
+def read_as(f: Facts, protocol: Protocol | None = None) -> str:
+    """The normalised facts in one line, so a misreading is visible (with the protocol, each count's CTCAE grade)."""
     parts: list[str] = []
     for r in f.readings:
         if r.ambiguous and "/" in r.typed:
@@ -76,6 +92,8 @@ def read_as(f: Facts) -> str:
         text = f"{r.count} {_bounded(r.value, r.bound, r.upper, 'x10^9/L')}"
         if r.grade:
             text += f" (from \"{r.grade}\", CTCAE)"
+        elif protocol is not None and (named := grade_of(r, protocol)):
+            text += f" ({named})"
         if r.earlier:
             text += f" (earlier {', '.join(_num(v) for v in r.earlier)})"
         if r.converted or r.unit_assumed:
@@ -211,6 +229,8 @@ def card_text(a: Answer) -> str:
         lines.append(f"Next dose: {d.dose_text}")
     elif a.status == "answered" and a.action in ("interrupt", "delay_cycle", "refer") and "no_further_reduction" in a.flags:
         lines.append("Next dose: none on the ladder (no further reduction)")
+    if d.recheck:
+        lines.append(f"Recheck {d.recheck.text} [{cite_label(d.recheck.cite)}]")
     if d.reasons:
         lines.append("Why:")
         lines += [f"- {r.text} [{cite_label(r.cite)}]" for r in d.reasons]

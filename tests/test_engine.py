@@ -23,7 +23,7 @@ def test_json_has_exactly_the_contract_fields() -> None:
 
 def test_read_as_echo_is_on_the_card() -> None:
     text = answer("plt 25 day 1 on 10mg CrCl 40").text
-    assert "Read as: platelets 25 x10^9/L, day 1, 10 mg daily" in text
+    assert "Read as: platelets 25 x10^9/L (CTCAE v5 grade 3), day 1, 10 mg daily" in text
     assert "CrCl 40 mL/min" in text
 
 
@@ -272,3 +272,32 @@ def test_neutropenic_sepsis_warning(text: str, warned: bool) -> None:
     shown = [w for w in a.detail.warnings if "neutropenic sepsis" in w.text]
     assert bool(shown) is warned
     assert all(w.cite.startswith("External: NICE CG151") for w in shown)
+
+
+@pytest.mark.parametrize("text,shown", [
+    ("neut 0.3 on 10mg", "neutrophils 0.3 x10^9/L (CTCAE v5 grade 4)"),
+    ("neut 0.8 on 10mg", "neutrophils 0.8 x10^9/L (CTCAE v5 grade 3)"),
+    ("neut <0.5 on 10mg", "neutrophils below 0.5 x10^9/L (CTCAE v5 grade 4)"),
+    ("plt 60 on 10mg", "platelets 60 x10^9/L (CTCAE v5 grade 2)"),
+    ("plt 140 on 10mg", "platelets 140 x10^9/L,"),  # grade 1 or none: the lower limit of normal is not given
+])
+def test_each_count_shows_its_ctcae_grade_beside_it(text: str, shown: str) -> None:
+    assert shown in answer(text).detail.read_as
+
+
+def test_a_grade_never_decides() -> None:
+    # neutrophils 0.8 are CTCAE grade 3, yet Table 2 steps only below 0.5
+    assert answer("neut 0.8 on 10mg").action == "continue"
+
+
+@pytest.mark.parametrize("text,recheck", [
+    ("plt 25 day 1 on 10mg", "platelets in a week"),
+    ("neut 0.3 on 10mg", "weekly while lenalidomide is held"),
+    ("neut 1.2 plt 90 on 10mg", "weekly for the first 8 weeks"),
+])
+def test_every_dosing_card_says_when_to_recheck(text: str, recheck: str) -> None:
+    a = answer(text)
+    assert recheck in a.detail.recheck.text and a.detail.recheck.cite
+    lines = a.text.splitlines()
+    assert lines[0] == a.detail.headline.upper()  # the action first
+    assert [n for n, line in enumerate(lines) if line.startswith("Recheck")] < [lines.index("Why:")]

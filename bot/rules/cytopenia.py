@@ -135,3 +135,9 @@ def urgent_warnings(readings: tuple[Reading, ...], fever: bool, temperature: flo
     low = any(r.count == "neutrophils" and not r.normal and not r.ambiguous
               and (r.value < threshold or (r.bound == "below" and r.value <= threshold)) for r in readings)
     return (protocol.statement("sepsis"),) if low or fever else ()
+
+
+def recheck_for(action: str, protocol: Protocol) -> Statement:
+    """When to check the counts again after this dosing answer."""
+    key = action if action in ("delay_cycle", "interrupt") else "routine"
+    return protocol.statement(f"recheck:{key}")

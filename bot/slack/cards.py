@@ -142,6 +142,8 @@ def _answer_parts(
     shown_dose = detail.dose_text or (dose.label() if dose is not None else None)
     if shown_dose:
         body.append(_section(f"*Dose to give next:* {mrkdwn(shown_dose)}"))
+    if detail.recheck:
+        body.append(_section(f"*Recheck* {_statement(detail.recheck)}"))
     if detail.question:
         body.append(_section(f"*{mrkdwn(detail.question)}*"))
     if missing and (status == "clarify" or detail.question):
