@@ -7,6 +7,7 @@ from typing import NamedTuple
 
 from .answer import DOSING_TOPICS, Answer, Detail, Statement
 from .crcl import cockcroft_gault
+from .guidance import content_words
 from .facts import Facts
 from .parsing.characters import plain
 from .phi import find_identifiers, redact
@@ -63,7 +64,8 @@ def _answer(text: str, protocol: Protocol) -> Answer:
     identifiers = find_identifiers(_SLACK_MARKUP.sub(_blank, text))
     flags: set[str] = {"phi_detected"} if identifiers else set()
     warnings = [PHI_WARNING] if identifiers else []
-    facts = read_facts(redact(text) if identifiers else text, protocol)
+    text = redact(text) if identifiers else text
+    facts = read_facts(text, protocol)
 
     renal = _renal(facts)
     scores = renal.scores
@@ -94,7 +96,7 @@ def _answer(text: str, protocol: Protocol) -> Answer:
         facts = facts._replace(topics=tuple(dict.fromkeys((*facts.topics, "other_agents"))))
     if (facts.readings or facts.counts_normal or facts.count_names_without_value or facts.unnamed_values
             or facts.other_counts or facts.crcl is not None or facts.creatinine is not None or facts.dialysis is True):
-        return _dosing(facts, protocol, flags, renal, common)
+        return _dosing(facts, protocol, flags, renal, common, content_words(text))
     about_a_patient = facts.age is not None or facts.weight_kg is not None or facts.sex is not None
     if (facts.start_question or (facts.dosing_words and about_a_patient)) and set(facts.topics) <= {"renal"}:
         # "she's 62, 58kg, what dose renally?": this patient's dose turns on a CrCl not given.
@@ -105,7 +107,7 @@ def _answer(text: str, protocol: Protocol) -> Answer:
             info_answer,  # the guidance file loads only when a look-up needs it
         )
 
-        return info_answer(facts, protocol, flags=flags, common=common, build=_build)
+        return info_answer(facts, protocol, flags=flags, common=common, build=_build, asked=content_words(text))
     if facts.dose is not None or facts.dialysis is False or facts.timing or facts.held:
         # "ok to start C4?", "can we restart len?": a dosing question without the counts.
         return _clarify(protocol, ("count",), flags, common)
@@ -249,7 +251,8 @@ def _first_start(facts: Facts) -> bool:
             and (facts.cycle_day in (None, 1)))
 
 
-def _dosing(facts: Facts, protocol: Protocol, flags: set[str], renal: RenalRead, common: dict) -> Answer:
+def _dosing(facts: Facts, protocol: Protocol, flags: set[str], renal: RenalRead, common: dict,
+            words: frozenset[str] = frozenset()) -> Answer:
     urgent = urgent_warnings(facts.readings, facts.fever, facts.temperature, protocol)
     if urgent:
         common = {**common, "warnings": [*urgent, *common["warnings"]]}
@@ -273,7 +276,7 @@ def _dosing(facts: Facts, protocol: Protocol, flags: set[str], renal: RenalRead,
     if set(facts.topics) - DOSING_TOPICS:  # "plt 20 d9 on 10mg, and is aspirin still ok?"
         from .lookup import with_side_topics
 
-        o = with_side_topics(o, facts.topics)
+        o = with_side_topics(o, facts.topics, words)
     unit_flags = {"unit_assumed"} if any(r.unit_assumed for r in facts.readings) or facts.creatinine_unit_assumed else set()
     return _build(
         protocol, status="answered", action=o.action, dose=o.dose, flags=flags | set(o.flags) | unit_flags,

@@ -85,6 +85,36 @@ _ROW_KEY = re.compile(r"^[a-z0-9_]+$")
 _NAME_NOISE = re.compile(r"[\s\-\u2010-\u2015\u2212._]+")
 
 
+_WORD = re.compile(r"[a-z0-9]+")
+# Words too common in questions and statements to say what is asked.
+_COMMON = frozenset("""the and for with are was were this that what when which who how does did can could should
+would will may might must not any all our his her she him they them their there then than from into onto over
+under about after before also only just very much more most less least some such each other patient patients
+lenalidomide len maintenance dose doses dosing give given need needs needed take taken risk risks""".split())
+
+
+def content_words(text: str) -> frozenset[str]:
+    """The words of a text that can say what it is about: lower case, three letters or more, a plural's s dropped."""
+    out = set()
+    for w in _WORD.findall(text.lower()):
+        if len(w) >= 3 and w not in _COMMON:
+            out.add(w[:-1] if len(w) > 4 and w.endswith("s") and not w.endswith("ss") else w)
+    return frozenset(out)
+
+
+def telling_words(texts: list[str], keys: list[tuple[str, ...]], title: str) -> tuple[frozenset[str], ...]:
+    """Per statement: its keys, and its own words that few of its topic's statements share (they tell it apart);
+    the topic's own name tells nothing apart."""
+    named = content_words(title)
+    words = [content_words(t) - named for t in texts]
+    shared: dict[str, int] = {}
+    for ws in words:
+        for w in ws:
+            shared[w] = shared.get(w, 0) + 1
+    rare = max(2, len(texts) // 4)
+    return tuple(frozenset(k) | {w for w in ws if shared[w] <= rare} for ws, k in zip(words, keys))
+
+
 def normalise_trial_name(name: str) -> str:
     """The form trial names are compared in: case-folded, without spaces, hyphens or dots."""
     return _NAME_NOISE.sub("", name).casefold()
@@ -125,6 +155,8 @@ class _TextIn(_In):
 
 class _StatementIn(_TextIn):
     cite: str
+    keys: tuple[str, ...] = ()  # words a question about this statement's point would use ("dvt", "vasectomy")
+    always: bool = False  # shown whenever the topic is, whatever was asked
 
     @field_validator("cite")
     @classmethod
@@ -138,6 +170,7 @@ class _StatementIn(_TextIn):
 
 class _ExternalIn(_TextIn):
     source: str
+    keys: tuple[str, ...] = ()  # words a question about this fact would use
 
     @field_validator("source")
     @classmethod
@@ -272,6 +305,9 @@ class Topic(Frozen):
     citations: tuple[str, ...]
     statements: tuple[Statement, ...]
     external: tuple[Statement, ...] = ()
+    keys: tuple[frozenset[str], ...] = ()  # per statement: the words that ask for it (its own and its keys)
+    always: frozenset[int] = frozenset()  # statements shown whatever was asked
+    external_keys: tuple[frozenset[str], ...] = ()  # per external fact, as `keys`
 
 
 class TrialRow(Frozen):
@@ -355,6 +391,9 @@ def _parse(text: str, origin: str) -> Guidance:
             citations=t.citations,
             statements=tuple(s.statement() for s in t.statements),
             external=tuple(x.statement() for x in t.external),
+            keys=telling_words([s.text for s in t.statements], [s.keys for s in t.statements], t.title),
+            always=frozenset(i for i, s in enumerate(t.statements) if s.always),
+            external_keys=telling_words([x.text for x in t.external], [x.keys for x in t.external], t.title),
         )
         for key in raw  # file order
         for t in [getattr(parsed.topics, key)]

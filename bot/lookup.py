@@ -17,9 +17,28 @@ SCORE_NAMES = {"impede_vte": "IMPEDE VTE", "saved": "SAVED"}
 # Enough statements to answer on a ward without the card becoming a page.
 PER_TOPIC = 6
 
+def chosen(t, asked: frozenset[str], limit: int) -> tuple[Statement, ...]:
+    """A topic's statements for a question: those it must always show, then those the question's words ask for,
+    best first, then the rest in the file's order, up to `limit`."""
+    return _pick(t.statements, t.keys, t.always, asked, limit)
+
+
+def chosen_external(t, asked: frozenset[str], limit: int) -> tuple[Statement, ...]:
+    """A topic's outside facts for a question, chosen as `chosen` chooses its statements."""
+    return _pick(t.external, t.external_keys, frozenset(), asked, limit)
+
+
+def _pick(items, keys, always, asked: frozenset[str], limit: int) -> tuple[Statement, ...]:
+    keys = keys or tuple(frozenset() for _ in items)
+    hits = [(-len(asked & k), i) for i, k in enumerate(keys) if asked & k and i not in always]
+    order = sorted(always) + [i for _, i in sorted(hits)]
+    order += [i for i in range(len(items)) if i not in order]
+    return tuple(items[i] for i in order[: max(limit, len(always))])
+
+
 def info_answer(facts: Facts, protocol: Protocol, *, flags: set[str], common: dict,
-                build: Callable[..., Answer]) -> Answer:
-    """An info answer for every topic the message names."""
+                build: Callable[..., Answer], asked: frozenset[str] = frozenset()) -> Answer:
+    """An info answer for every topic the message names, with the statements its words ask for."""
     reasons, warnings, citations, titles = [], list(common.pop("warnings", [])), [], []
     row = trial_for(facts.trial) if facts.trial else None
     if row is not None:
@@ -32,8 +51,8 @@ def info_answer(facts: Facts, protocol: Protocol, *, flags: set[str], common: di
             continue
         t = topic(key)
         titles.append(t.title)
-        reasons += t.statements[:limit]
-        warnings += t.external[:2]
+        reasons += chosen(t, asked, limit)
+        warnings += chosen_external(t, asked, 2)
         citations += t.citations
     scores = dict(common.pop("scores", {}) or {})
     flags = set(flags)
@@ -71,12 +90,12 @@ def score_text(key: str, score) -> str:
 SIDE_NOTES = 2
 
 
-def with_side_topics(outcome, topics: tuple[str, ...]):
-    """A dosing outcome with a short, cited note for each other topic the message raised."""
+def with_side_topics(outcome, topics: tuple[str, ...], asked: frozenset[str] = frozenset()):
+    """A dosing outcome with a short, cited note for each other topic the message raised (what it asks, first)."""
     extra = [t for t in topics if t not in DOSING_TOPICS and t not in outcome.topics]
     if not extra:
         return outcome
-    notes = tuple(s for t in extra for s in topic(t).statements[:SIDE_NOTES])
+    notes = tuple(s for t in extra for s in chosen(topic(t), asked, SIDE_NOTES))
     cites = tuple(c for t in extra for c in topic(t).citations[:1] if c not in outcome.citations)
     return outcome.but(topics=outcome.topics + tuple(extra), citations=outcome.citations + cites,
                        reasons=outcome.reasons + notes)

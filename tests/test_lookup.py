@@ -1,0 +1,36 @@
+"""Look-ups answer the question asked: the statements a question's words ask for are shown, first."""
+from __future__ import annotations
+
+import pytest
+
+from bot.engine import answer
+
+
+def shown(text: str) -> list[str]:
+    a = answer(text)
+    return [s.text for s in (*a.detail.reasons, *a.detail.warnings)]
+
+
+@pytest.mark.parametrize("question,statement", [
+    ("does my patient with previous DVT need aspirin?", "previous VTE, prophylaxis with aspirin or LMWH"),
+    ("vte prophylaxis on len maintenance", "previous VTE, prophylaxis with aspirin or LMWH"),  # always shown
+    ("can I give G-CSF and keep the dose?", "G-CSF may be given alongside lenalidomide and the dose left unchanged"),
+    ("her husband had a vasectomy, does he still need condoms?", "even after a vasectomy"),
+    ("can he donate blood on len?", "no donation of semen or blood"),
+    ("she is 32, pregnancy test how often?", "pregnancy test before treatment, at least every 4 weeks"),
+    ("spm risk", "Patients should be counselled about the risk of second cancers"),
+    ("spm risk", "5.8% of patients on lenalidomide after transplant vs 2.0%"),
+])
+def test_the_statement_that_answers_is_shown(question: str, statement: str) -> None:
+    assert any(statement in s for s in shown(question)), shown(question)
+
+
+def test_the_answering_statement_comes_first() -> None:
+    a = answer("can I give G-CSF and keep the dose?")
+    assert "dose left unchanged" in a.detail.reasons[0].text
+
+
+def test_a_side_note_answers_its_question() -> None:
+    a = answer("plt 20 day 9 on 10mg, is aspirin still ok?")
+    assert a.action == "interrupt"
+    assert any("aspirin or LMWH" in r.text for r in a.detail.reasons)
