@@ -7,8 +7,8 @@ from typing import NamedTuple
 
 from .answer import DOSING_TOPICS, Answer, Detail, Statement
 from .crcl import cockcroft_gault
-from .guidance import content_words
 from .facts import Facts
+from .guidance import content_words
 from .parsing.characters import plain
 from .phi import find_identifiers, redact
 from .protocol import Protocol, default_protocol
