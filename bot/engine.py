@@ -15,7 +15,7 @@ from .protocol import Protocol, default_protocol
 from .reading import read_facts
 from .render import QUESTIONS, card_text, headline_for, read_as, understood
 from .rules.cytopenia import recheck_for, urgent_warnings
-from .rules.decide import decide
+from .rules.decide import decide, neutrophils_cannot_matter
 from .rules.renal import outcome as renal_outcome
 
 MAX_CHARS = 2000
@@ -226,6 +226,10 @@ def _count_question(facts: Facts) -> tuple | None:
     if facts.readings and facts.unnamed_values:
         # A figure nothing claimed may be a count misread: ask rather than ignore it.
         return ("count_type",), f"I could not tell what {', '.join(facts.unnamed_values)} refers to.", None
+    if facts.counts_doubted and (facts.readings or facts.other_counts):
+        return ("count",), f'The message doubts the figures ("{facts.counts_doubted}").', QUESTIONS["counts_today"]
+    if facts.counts_not_current and (facts.readings or facts.other_counts):
+        return ("count",), f'The counts given are not today\'s ("{facts.counts_not_current}").', QUESTIONS["counts_today"]
     if facts.transfused and any(r.count == "platelets" for r in facts.readings):
         return ("count",), "A platelet count taken around a transfusion does not show recovery.", None
     if facts.readings or facts.counts_normal:
@@ -260,6 +264,10 @@ def _dosing(facts: Facts, protocol: Protocol, flags: set[str], renal: RenalRead,
     if asked is not None:
         return _clarify(protocol, asked[0], flags, common, lead=asked[1], asks=asked[2])
     decision = decide(facts, protocol, crcl_options=renal.options, renal_flags=renal.flags)
+    if facts.white_cells_only and decision.outcome is not None and not neutrophils_cannot_matter(facts, protocol, renal):
+        # A white count is not Table 2's count, and a low one may hide neutropenia.
+        return _clarify(protocol, ("count",), flags, common, lead="A white cell count is not the neutrophil count Table 2 uses.",
+                        asks=QUESTIONS["neutrophils"])
     if decision.outcome is None:
         return _clarify(protocol, decision.missing, flags, common, lead=decision.either_way)
     o, missing = decision.outcome, decision.missing

@@ -110,6 +110,9 @@ class Facts(NamedTuple):
     restarted: bool = False  # lenalidomide was given again after a hold: the fall is over
     fever: bool = False  # a fever or a febrile temperature was mentioned
     temperature: float | None = None  # the highest body temperature given, in degrees C
+    counts_doubted: str | None = None  # as typed: words saying the figures may be wrong ("columns swapped?")
+    counts_not_current: str | None = None  # as typed: words saying today's counts are not back ("no recent FBC")
+    white_cells_only: bool = False  # a white cell count given, and no neutrophil count
     renal_mentioned: bool = False  # "renal impairment", "CKD": renal function matters but no figure may be given
     acute_kidney_injury: bool = False  # an AKI: a CrCl from before it may no longer hold
     vte_factors: Mapping[str, object] = MappingProxyType({})

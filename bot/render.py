@@ -18,6 +18,8 @@ QUESTIONS = {
     "dialysis": "Is the patient on dialysis?",
     # Not contract `missing` names: sharper wording for a count that was given but is unclear.
     "count_now": "What is the count now (the latest figure)?",
+    "counts_today": "What are today's neutrophils and platelets (x10^9/L), from a sample you are sure of?",
+    "neutrophils": "What is today's neutrophil count (x10^9/L)?",
     "held": "Is lenalidomide still held since that fall, or already restarted at this dose?",
     "which_fell": "Which count fell before lenalidomide was held: neutrophils, platelets, or both?",
     "count_side": "What is the count itself? The grade or bound given spans Table 2's threshold, and the answer differs either side of it.",

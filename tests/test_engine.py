@@ -301,3 +301,25 @@ def test_every_dosing_card_says_when_to_recheck(text: str, recheck: str) -> None
     lines = a.text.splitlines()
     assert lines[0] == a.detail.headline.upper()  # the action first
     assert [n for n, line in enumerate(lines) if line.startswith("Recheck")] < [lines.index("Why:")]
+
+
+@pytest.mark.parametrize("text", [
+    "WCC 0.9, plt 120, D14 len 10 - ok?",  # a white count is not the neutrophils, and they could change the answer
+    "neut 140 plt 2.1 (columns swapped?) D8 len 10",
+    "plt 2? (smudged on the sheet) day 8, 10mg",
+    "Plt 26 - lab think the sample may be another pt's (label mismatch). C2D1 on 10mg",
+    "neut 0.3 plt 18 on 10mg - hang on, those are from 2019, pre-transplant. no recent FBC",
+    "neut 0.4 on 10mg - actually ignore, that's last week's. today's FBC not back yet",
+])
+def test_counts_that_cannot_be_used_are_asked_for(text: str) -> None:
+    a = answer(text)
+    assert a.status == "clarify" and "count" in a.missing, a.text
+
+
+@pytest.mark.parametrize("text,action", [
+    ("Bed 14: plt 26 on D12, revlimid 15mg, Hb 84, WBC 2.3", "interrupt"),  # the neutrophils cannot change it
+    ("His platelet count, repeated after a clumped sample, came back at 24; day 9 of cycle 2 on 15 mg", "interrupt"),
+    ("She had neut 0.3 on 10mg back in C2, restarted 5mg, second drop C4 neut 0.4 on 5mg, now C5D1 neut 1.3", "resume"),
+])
+def test_usable_counts_are_answered(text: str, action: str) -> None:
+    assert answer(text).action == action

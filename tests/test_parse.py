@@ -248,6 +248,24 @@ CASES = [
     ("2nd plt drop: 23 on D9, restarted on 5mg daily", {"episode": "subsequent", "cycle_day": 9}),
     # a bracketed remark is not a change of dose
     ("neut 0.4 on 7.5mg daily (dose reduced by another centre), C4D9", {"dose": (7.5, None)}),
+
+    # "never below" is no fall; a corrected figure replaces the one before it
+    ("plts never under 30 this cycle - 34 today, D1 C5, on 10mg", {"platelets": 34, "timing": "day1"}),
+    ("neut 0.3 on 10mg day 8 - sorry meant 0.8", {"neutrophils": 0.8}),
+    ("neut 0.8 on len 10 D11... sorry typo, it's 0.08", {"neutrophils": 0.08}),
+    # Revlimid's dose by its initial; numbers that are no count (a phone, a BSA, units given, a volume, a date)
+    ("Plt 27 x10^9/L on D1 of C6, R10 continuous", {"dose": (10, "1-28"), "platelets": 27}),
+    ("pls ring 07700 900123 re neut 0.3, len 10mg D5", {"neutrophils": 0.3, "dose": (10, None)}),
+    ("82kg 178cm BSA 2.0 - neut 0.2 D7 on len 15mg od", {"neutrophils": 0.2, "weight_kg": 82}),
+    ("Hb 78 g/L (2u given), PLT 19, day 6 R10", {"platelets": 19}),
+    ("500 mL NaCl running. neut 0.6 plt 31 D10, len 10mg", {"neutrophils": 0.6, "platelets": 31}),
+    ("02-12-2026 plt 25 on 10mg", {"platelets": 25}),
+    # the reason for a hold, with its timing between; a start after a hold is a restart
+    ("held C3 for neut 0.3 on 15mg. C4D1: neut 1.0, plt 140", {"neutrophils": 1.0, "recovered": {"neutrophils"}}),
+    ("held for plt 19 (D9 C3) on 5mg daily. C4D1 plt 77", {"platelets": 77, "recovered": {"platelets"}}),
+    ("Plt 22 was the C3D1 value (we delayed a wk). C3 then started at 5mg; today C3D8 plt 40", {"platelets": 40}),
+    # another person's count
+    ("Her daughter had plt 22. Pt herself: plt 180 neut 2.3, R10, C8D1", {"platelets": 180, "neutrophils": 2.3}),
 ]
 
 
@@ -296,6 +314,9 @@ NEGATIVE = [
     ("How common is grade 3/4 neutropenia on len maintenance?", "neutrophils"),
     ("neut 0.8 plt 52, len 10mg, day 22 of 28", "unnamed"),
     ("crcl of 28", "unnamed"),
+    ("plts never under 30 this cycle - 34 today, D1 C5", "recovered"),
+    ("Plt 22 was the C3D1 value (we delayed a wk). C3 then started at 5mg; today C3D8 plt 40", "recovered"),
+    ("pls ring 07700 900123 re neut 0.3", "unnamed"),
 ]
 
 

@@ -196,7 +196,7 @@ def to_num(kind: str, t: str) -> Num:
 
 _INCLUSIVE = re.compile(r"<=|or\s+(less|lower|below|under|fewer)|at\s+(most|best)|max|no\s+(more|higher|greater)")
 _NOT_REACHED = re.compile(r"^(has\s*n.?t|have\s*n.?t|hasnt|havent|not\s+yet|still\s+not|never\s+got|not)\s+\D*\d")
-_NEGATED_SIDE = re.compile(r"^not\s+(below|under|less|lower|above|over|more|greater|higher)")
+_NEGATED_SIDE = re.compile(r"^(?:not|never(?:\s+(?:been|gone|dropped|fell|fallen|got))?)\s+(below|under|less|lower|above|over|more|greater|higher)")
 _BELOW = re.compile(r"below|under|less|lower|fewer|smaller|sub|beneath|nearly|almost|quite|short|<|≤|most|max|best|no\s+(more|higher|greater)")
 _APPROX = re.compile(r"~|approx|about|around|roughly|circa|ish|falling|dropping|rising")
 
@@ -218,8 +218,8 @@ def to_bound(t: str) -> Num:
     if t.startswith("between") and len(figures) > 1:
         lo, hi = sorted((figure, figures[1].value))
         return Num(lo, NumKind.PLAIN, t, Bound.RANGE, upper=hi)
-    if _NEGATED_SIDE.match(t):
-        side = Bound.ABOVE if _BELOW.search(t.split(None, 2)[1]) else Bound.BELOW
+    if negated := _NEGATED_SIDE.match(t):
+        side = Bound.ABOVE if _BELOW.search(negated.group(1)) else Bound.BELOW
     elif _NOT_REACHED.match(t):
         side = Bound.BELOW
     else:

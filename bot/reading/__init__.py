@@ -88,6 +88,8 @@ def _read(msg: Parsed, protocol: Protocol) -> tuple[Facts, dict]:
         count_names_without_value=tuple(dict.fromkeys(valueless)),
         unnamed_values=counts.unnamed + left.unexplained,
         other_counts=counts.other_counts,
+        white_cells_only=msg.has("WBC") and bool(counts.other_counts) and not any(
+            r.count == "neutrophils" for r in counts.readings),
         cycle=timing.cycle, cycle_day=timing.cycle_day, timing=timing.timing,
         days_post_transplant=timing.days_post_transplant,
         dose=dose.dose, doses_seen=dose.doses_seen, other_drug_dosed=dose.other_drug_dosed,

@@ -57,7 +57,8 @@ def leftovers(msg: Parsed, claims: Claims, protocol: Protocol) -> Leftovers:
                 aside.append(SetAside(msg.typed(it), claim.label))
             continue
         if it.kind is Kind.KEYWORD and it.type in labels:
-            aside.append(SetAside(msg.typed(it), labels[it.type]))
+            if sum(c.isdigit() for c in it.text) < _IDENTIFIER_DIGITS:  # a phone number is not repeated either
+                aside.append(SetAside(msg.typed(it), labels[it.type]))
             continue
         if it.kind is not Kind.FIGURE:
             continue

@@ -42,6 +42,8 @@ from .words import (
     named_count,
     next_value,
     prev_value,
+    relatives_in,
+    someone_else,
 )
 
 # Items that end the run of figures belonging to one count.
@@ -220,7 +222,12 @@ class _Reader:
     def _hold_reason(self, j: int) -> bool:
         """Whether the figure (or named count) at j is given as the reason for a hold: "held for 0.3"."""
         items = self.items
-        return j >= 2 and is_word(items[j - 1], _REASON) and is_kw(items[j - 2], "HELD", "HELD_WORD")
+        if j >= 1 and is_kw(items[j - 1], "HELD") and items[j - 1].text.endswith(" for"):
+            return True  # "held for plt 19"
+        # "held for 0.3", "held C3 for neut 0.3": the hold, perhaps with its timing, then the reason word.
+        return j >= 2 and is_word(items[j - 1], _REASON) and (
+            is_kw(items[j - 2], "HELD", "HELD_WORD")
+            or (j >= 3 and items[j - 2].kind is Kind.TIMING and is_kw(items[j - 3], "HELD", "HELD_WORD")))
 
     def _marked_past(self, lo: int, j: int) -> bool:
         return any(is_word(self.items[b], PAST_BEFORE) for b in range(max(lo, j - 3), j))
@@ -403,6 +410,22 @@ def _statistic(items: tuple[Item, ...], i: int) -> bool:
         a == "how" and b in _HOW_RATE for a, b in zip(words, words[1:]))
 
 
+def _corrected(reader: _Reader, mentions: list[_Mention]) -> None:
+    """ "neut 0.3 on 10mg - sorry meant 0.8": a figure just after a correction replaces the count written before it."""
+    items = reader.items
+    for c, it in enumerate(items):
+        if not is_kw(it, "CORRECTION"):
+            continue
+        f = next((k for k in range(c + 1, min(len(items), c + 5)) if free(items, k, reader.taken)), None)
+        before = [m for m in mentions if m.figures and m.figures[-1].num.start is not None
+                  and m.figures[-1].num.start < it.start]
+        if f is None or not before or not items[f].num.readable:
+            continue
+        m = max(before, key=lambda m: m.figures[-1].num.start)
+        reader.claim(f, m.name)
+        m.figures = [_Figure(items[f].num, reader.unit_after(f), "")]
+
+
 def find_counts(msg: Parsed, protocol: Protocol, taken: Claims, current_cycle: int | None = None) -> CountMentions:
     """The first step: each count name with the figures (or grade) written for it."""
     if not msg.has(Kind.COUNT, Kind.GRADE, "T_NEUTROPENIA", "T_THROMBOCYTOPENIA"):
@@ -410,6 +433,7 @@ def find_counts(msg: Parsed, protocol: Protocol, taken: Claims, current_cycle: i
     items = msg.items
     reader = _Reader(msg, taken, current_cycle)
     generic = _generic_as(msg, taken)
+    relatives = relatives_in(msg)
     mentions: list[_Mention] = []
     valueless: list[str] = []
     unnamed: list[str] = []
@@ -439,6 +463,11 @@ def find_counts(msg: Parsed, protocol: Protocol, taken: Claims, current_cycle: i
             elif it.kind is Kind.GRADE:
                 reader.claims[i] = Claim(Role.ASIDE, "a grade of another side effect")
             continue
+        if relatives and someone_else(items, i, relatives):
+            j = i if it.num is not None else next_value(items, i, reader.taken)
+            if j is not None:
+                reader.claims[j] = reader.taken[j] = Claim(Role.ASIDE, "another person's count")
+            continue
         m = reader.mention(i, name, protocol)
         if m is None:
             if it.kind is Kind.COUNT:
@@ -454,6 +483,8 @@ def find_counts(msg: Parsed, protocol: Protocol, taken: Claims, current_cycle: i
             same.prior_fall |= m.prior_fall
             same.clauses |= m.clauses
             same.normal = same.normal and not m.figures
+    if mentions and msg.has("CORRECTION"):
+        _corrected(reader, mentions)
     # A second mention of a count already read ("with platelets that low") is not a missing figure.
     valueless = [n for n in valueless if n not in {m.name for m in mentions}]
     return CountMentions(tuple(mentions), tuple(dict.fromkeys(valueless)), tuple(unnamed), tuple(other), reader.claims)

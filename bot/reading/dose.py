@@ -20,7 +20,17 @@ from typing import NamedTuple
 from ..facts import DoseRead, Unreadable
 from ..parsing import Item, Kind, NumKind, Parsed
 from ..protocol import Protocol
-from .words import Claim, Claims, Role, clause, framed_as_dose, free, is_kw, named_count
+from .words import (
+    Claim,
+    Claims,
+    Role,
+    framed_as_dose,
+    free,
+    is_kw,
+    named_count,
+    relatives_in,
+    someone_else,
+)
 
 _SCHED_DAYS = {"SCHED_21": "1-21", "SCHEDULE_ALONE": "1-21", "SCHED_28": "1-28", "DAILY": None}
 # "was on 15mg" may be the dose before a hold (the one Table 2 steps down from); "from 15mg",
@@ -110,12 +120,6 @@ def _drug_like(it: Item) -> bool:
 def _drug_word(it: Item) -> bool:
     """A word standing where a drug's name would, before a dose: not one a lenalidomide dose follows."""
     return it.kind is Kind.WORD and it.type == "WORD" and it.text not in _BEFORE_DOSE and len(it.text) >= 2
-
-
-def _someone_else(items: tuple[Item, ...], i: int, relatives: list[int]) -> bool:
-    """ "her sister's on 15mg": another person (at one of `relatives`) is named earlier in the dose's clause."""
-    start = clause(items, i).start
-    return any(start <= b < i for b in relatives)
 
 
 def _other_drug(items: tuple[Item, ...], i: int) -> str | None:
@@ -249,7 +253,7 @@ def read_dose(msg: Parsed, protocol: Protocol, taken: Claims) -> DoseFound:
     unreadable: list[Unreadable] = []
     doses: list[_Dose] = []
     dose_context = msg.has(Kind.DOSE, "LEN")
-    relatives = [b for b, it in enumerate(items) if is_kw(it, "RELATIVE")] if msg.has("RELATIVE") else []
+    relatives = relatives_in(msg)
     for i, it in enumerate(items):
         if it.kind is Kind.OTHER_DOSE:
             claims[i] = Claim(Role.ASIDE, f"{it.parts[0][1]} dose")
@@ -257,7 +261,7 @@ def read_dose(msg: Parsed, protocol: Protocol, taken: Claims) -> DoseFound:
             drug = _other_drug(items, i)
             if drug is not None:
                 claims[i] = Claim(Role.ASIDE, f"{drug} dose")
-            elif relatives and _someone_else(items, i, relatives):
+            elif relatives and someone_else(items, i, relatives):
                 claims[i] = Claim(Role.ASIDE, "another person's dose")
             elif not it.num.readable:
                 unreadable.append(Unreadable("lenalidomide dose", msg.typed(it.num), "current_dose"))

@@ -29,6 +29,7 @@ _EVENT_WORDS = ("drop", "fall", "dip", "episode", "interruption")
 _FALL_NOUNS = frozenset({"drop", "drops", "fall", "falls", "dip", "dips"})
 _AFTER = frozenset({"after", "since", "following", "post"})
 _HOLDS = ("HELD", "HELD_WORD")
+_STARTED = frozenset({"started", "commenced", "began", "begun"})
 
 
 class History(NamedTuple):
@@ -74,10 +75,17 @@ def read_history(msg: Parsed, taken_at: int | None = None) -> History:
     holds = [i for i, it in enumerate(items) if _is_hold(it) and not _dose_switched(items, i)]
     if taken_at is not None and holds and holds[-1] > taken_at:
         taken_at = None  # "now on 10mg ..., ok to restart?": held since
-    restarts = [i for i, it in enumerate(items) if is_kw(it, "RESTARTED") or i == taken_at]
+    # "delayed a wk, then started at 5mg": a start after a hold is a restart.
+    restarts = [i for i, it in enumerate(items) if is_kw(it, "RESTARTED") or i == taken_at
+                or (holds and holds[0] < i and is_word(it, _STARTED))]
     # "after the first drop she was restarted ... now 0.35 again": the first fall is over, this one is a repeat.
     episode = ("subsequent" if restarts else None) if first and later else "first" if first else "subsequent" if later else None
     held = bool(holds) and not _other_reason(items) and (not restarts or holds[-1] > restarts[-1])
+    # "restarted 5mg, second drop C4 ...": a fall after the restart opens a new episode.
+    falls = [i for i, it in enumerate(items) if (is_kw(it, "DROP") and it.text in _FALL_NOUNS)
+             or (is_kw(it, "SUBSEQUENT", "FIRST_EPISODE") and any(w in it.text for w in _EVENT_WORDS))]
+    if restarts and falls and falls[-1] > restarts[-1]:
+        restarts = []
     fallen: set[str] = set()
     over: set[str] = set()
     unnamed = False

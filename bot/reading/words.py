@@ -60,7 +60,7 @@ PAST_AFTER = frozenset({"yesterday", "yday", "ystday", "yest", "yesterdays", "ye
 HYPOTHETICAL = frozenset({"if", "whether", "unless", "suppose", "supposing", "hypothetically", "should", "as", "means",
                           "mean", "meaning", "defined"})
 # Between a name and its figure ("anc back to 0.7", "crcl is 35", "platelets on day 9 were 24").
-BRIDGE_KW = frozenset({"RECOVERED", "NOW", "DROP", "ON", "HELD", "HELD_WORD", "CLOCK", "DATE", "DATE_WORDS", "PLACE",
+BRIDGE_KW = frozenset({"RECOVERED", "NOW", "DROP", "ON", "HELD", "HELD_WORD", "CLOCK", "DATE", "DATE_WORDS", "DATE_DASHED", "PLACE", "FIGURE_DOUBT",
                        "SUBSEQUENT", "FIRST_EPISODE"})
 BRIDGE_WORDS = 10
 _BREAK = re.compile(r"[,;:()\[\].!?&]")
@@ -84,6 +84,17 @@ def is_kw(it: Item, *types: str) -> bool:
 
 
 _DOSE_IS = frozenset({"was", "is", "of", "now", "="})
+
+
+def relatives_in(msg: Parsed) -> list[int]:
+    """Where another person (a relative, a carer) is named."""
+    return [b for b, it in enumerate(msg.items) if is_kw(it, "RELATIVE")] if msg.has("RELATIVE") else []
+
+
+def someone_else(items: tuple[Item, ...], i: int, relatives: list[int]) -> bool:
+    """ "her sister's on 15mg", "her daughter had plt 22": another person is named earlier in item i's clause."""
+    start = clause(items, i).start
+    return any(start <= b < i for b in relatives)
 
 
 def framed_as_dose(items: tuple[Item, ...], j: int) -> bool:

@@ -104,6 +104,13 @@ def decide(facts: Facts, protocol: Protocol, *, crcl_options: tuple[float | None
     return Decision(base.but(flags=flags, reasons=reasons), tuple(sharpen))
 
 
+def neutrophils_cannot_matter(facts: Facts, protocol: Protocol, renal) -> bool:
+    """Whether the answer is the same with the neutrophils (not given) on either side of their threshold."""
+    unknown = Reading(count="neutrophils", value=protocol.counts["neutrophils"].threshold, typed="not given", straddles=True)
+    probe = facts._replace(readings=facts.readings + (unknown,))
+    return decide(probe, protocol, crcl_options=renal.options, renal_flags=renal.flags).outcome is not None
+
+
 def _either_episode(base: Outcome, results: dict[tuple, Outcome], i: int, protocol: Protocol) -> Outcome:
     """With the episode not said, but the same step either way: words that fit a first and a repeat fall."""
     repeat = next(o for combo, o in results.items() if combo[i] == "subsequent")
