@@ -6,9 +6,9 @@ from types import SimpleNamespace
 from typing import NamedTuple
 
 from .answer import DOSING_TOPICS, Answer, Detail, Statement
+from .asked import content_words
 from .crcl import cockcroft_gault
 from .facts import Facts
-from .guidance import content_words
 from .parsing.characters import plain
 from .phi import find_identifiers, redact
 from .protocol import Protocol, default_protocol

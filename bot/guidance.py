@@ -39,6 +39,7 @@ from pydantic import (
 )
 
 from .answer import Statement
+from .asked import content_words
 
 __all__ = [
     "SECTIONS",
@@ -83,23 +84,6 @@ _TRIALS_TABLE = "trials_rows"
 _ROW_KEY = re.compile(r"^[a-z0-9_]+$")
 # Ignored when matching a trial name: whitespace, hyphens and dashes, dots, underscores.
 _NAME_NOISE = re.compile(r"[\s\-\u2010-\u2015\u2212._]+")
-
-
-_WORD = re.compile(r"[a-z0-9]+")
-# Words too common in questions and statements to say what is asked.
-_COMMON = frozenset("""the and for with are was were this that what when which who how does did can could should
-would will may might must not any all our his her she him they them their there then than from into onto over
-under about after before also only just very much more most less least some such each other patient patients
-lenalidomide len maintenance dose doses dosing give given need needs needed take taken risk risks""".split())
-
-
-def content_words(text: str) -> frozenset[str]:
-    """The words of a text that can say what it is about: lower case, three letters or more, a plural's s dropped."""
-    out = set()
-    for w in _WORD.findall(text.lower()):
-        if len(w) >= 3 and w not in _COMMON:
-            out.add(w[:-1] if len(w) > 4 and w.endswith("s") and not w.endswith("ss") else w)
-    return frozenset(out)
 
 
 def telling_words(texts: list[str], keys: list[tuple[str, ...]], title: str) -> tuple[frozenset[str], ...]:

@@ -49,3 +49,11 @@ def test_batch_survives_invalid_utf8() -> None:
 def test_help_and_bad_usage() -> None:
     assert run("--help").returncode == 0
     assert run("ask").returncode == 2
+
+
+def test_a_dosing_answer_does_not_load_the_guidance_file() -> None:
+    # Start-up time: the guidance file (and its validating models) loads only for a look-up.
+    code = ("import sys; from bot.engine import answer; answer('plt 25 day 1 on 10mg CrCl 40'); "
+            "print('bot.guidance' in sys.modules); answer('spm risk'); print('bot.guidance' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
+    assert out == ["False", "True"]
