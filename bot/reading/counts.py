@@ -64,6 +64,7 @@ _EARLIER_CYCLE = frozenset({"in", "during", "back"})
 # "how common is grade 3/4 neutropenia", "the incidence of grade 4": a rate asked about, not a patient's count.
 _RATE_WORDS = frozenset({"incidence", "rate", "rates", "proportion", "percentage", "frequency"})
 _HOW_RATE = frozenset({"common", "frequent", "likely", "often"})
+_RATE_WINDOW = 8
 _SINCE = frozenset({"after", "when", "since"})
 _PERIOD = frozenset({"cycle", "week", "month", "time"})
 # "approx 30" near a threshold does not say which side of it the count is on.
@@ -405,7 +406,8 @@ def _statistic(items: tuple[Item, ...], i: int) -> bool:
     span = clause(items, i)
     if any(is_kw(items[b], "PERCENT") for b in range(i + 1, min(span.stop, i + 4))):
         return True
-    words = [items[b].text for b in span if items[b].kind is Kind.WORD]
+    near = range(max(span.start, i - _RATE_WINDOW), min(span.stop, i + _RATE_WINDOW))  # bounded: a long clause stays linear
+    words = [items[b].text for b in near if items[b].kind is Kind.WORD]
     return not _RATE_WORDS.isdisjoint(words) or any(
         a == "how" and b in _HOW_RATE for a, b in zip(words, words[1:]))
 
