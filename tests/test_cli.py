@@ -57,3 +57,12 @@ def test_a_dosing_answer_does_not_load_the_guidance_file() -> None:
             "print('bot.guidance' in sys.modules); answer('spm risk'); print('bot.guidance' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
     assert out == ["False", "True"]
+
+
+def test_a_closed_pipe_ends_quietly() -> None:
+    # "wardbot ask ... | head -1": the reader leaves early; no traceback, exit 0.
+    proc = subprocess.Popen([sys.executable, "-m", "bot.cli", "ask", "--json", "-"], stdin=subprocess.PIPE,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    proc.stdout.close()  # nobody reads the answers
+    _, err = proc.communicate(("neut 0.3 on 10mg\n" * 2000).encode())
+    assert proc.returncode == 0 and b"Traceback" not in err, err.decode()[-300:]

@@ -171,7 +171,7 @@ def test_trial_aliases_resolve(name, key):
     assert row is not None and row.key == key
 
 
-@pytest.mark.parametrize("name", ["", "   ", "IFM 2009", "Myeloma XII", "CALGB", "thalidomide"])
+@pytest.mark.parametrize("name", ["", "   ", "IFM 2009", "Myeloma XII", "CALGB 9321", "thalidomide"])
 def test_unknown_trials_are_none(name):
     assert g.trial_for(name) is None
 

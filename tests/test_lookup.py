@@ -20,6 +20,9 @@ def shown(text: str) -> list[str]:
     ("she is 32, pregnancy test how often?", "pregnancy test before treatment, at least every 4 weeks"),
     ("spm risk", "Patients should be counselled about the risk of second cancers"),
     ("spm risk", "5.8% of patients on lenalidomide after transplant vs 2.0%"),
+    ("how long do we continue lenalidomide maintenance for?", "until progression"),
+    ("US label start criteria", "ANC 1.0 x10^9/L or more and/or platelets 75"),
+    ("calgb", "Lenalidomide 10 mg daily until progression vs placebo"),
 ])
 def test_the_statement_that_answers_is_shown(question: str, statement: str) -> None:
     assert any(statement in s for s in shown(question)), shown(question)
