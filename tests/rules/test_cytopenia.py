@@ -37,6 +37,12 @@ ROWS = [
     ("platelets back to 30 on next cycle", plt(55, True), "day1", "first", "resume", set(), set()),
     ("platelets back after repeat fall", plt(55, True), "day1", "subsequent", "resume", set(), set()),
     ("platelets fine", plt(150), "mid_cycle", "first", "continue", set(), set()),
+    # recovery part-way through a cycle
+    ("neutrophils back mid-cycle after a first fall", neut(0.6, True), "mid_cycle", "first", "resume", {"consider_gcsf"}, set()),
+    ("neutrophils back mid-cycle after a repeat fall", neut(0.7, True), "mid_cycle", "subsequent", "interrupt",
+     {"consider_gcsf"}, set()),
+    ("platelets back mid-cycle", plt(45, True), "mid_cycle", "first", "interrupt", set(), set()),
+    ("platelets back mid-cycle after a repeat fall", plt(45, True), "mid_cycle", "subsequent", "interrupt", set(), set()),
 ]
 
 

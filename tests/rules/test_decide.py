@@ -139,3 +139,24 @@ def test_recovery_after_a_repeat_neutrophil_fall_waits_for_the_next_cycle() -> N
 def test_recovery_mid_cycle_without_the_episode_asks_for_it() -> None:
     d = run(facts(NEUT_BACK, dose=ON_10, timing="mid_cycle", held=True))
     assert d.outcome is None and d.missing == ("episode",)
+
+
+@pytest.mark.parametrize("timing", ["day1", "mid_cycle"])
+@pytest.mark.parametrize("episode", ["first", "subsequent"])
+def test_both_counts_low_give_the_most_restrictive_action_and_every_condition(timing: str, episode: str) -> None:
+    o = run(facts(NEUT_LOW, PLT_LOW, dose=ON_10, timing=timing, episode=episode)).outcome
+    assert o.action == "interrupt"  # neutrophils below 0.5 interrupt; that outranks a day-1 delay
+    assert o.dose.mg == 5 and o.dose.days == "1-28"  # one level lower, never two
+    assert "neutrophils are 0.5" in o.condition and "platelets are 30" in o.condition
+    texts = [r.text for r in o.reasons]
+    assert any(t.startswith("Neutrophils") or "neutrophils" in t[:40] for t in texts)
+    assert any(t.startswith("Platelets") or "platelets" in t[:40] for t in texts)
+    assert not any("no change" in t for t in texts)
+
+
+@pytest.mark.parametrize("timing,action", [("day1", "resume"), ("mid_cycle", "interrupt")])
+def test_both_counts_back_after_a_fall(timing: str, action: str) -> None:
+    back = (Reading(count="neutrophils", value=0.9, typed="0.9", recovered=True),
+            Reading(count="platelets", value=60, typed="60", recovered=True))
+    o = run(facts(*back, dose=ON_10, timing=timing, episode="first", held=True)).outcome
+    assert o.action == action and o.dose.mg == 5
