@@ -13,7 +13,15 @@ from .parsing.characters import plain
 from .phi import find_identifiers, redact
 from .protocol import Protocol, default_protocol
 from .reading import read_facts
-from .render import QUESTIONS, card_text, headline_for, read_as, understood
+from .render import (
+    QUESTIONS,
+    card_text,
+    headline_for,
+    question_for,
+    read_as,
+    understood,
+    usual_start,
+)
 from .rules.cytopenia import recheck_for, urgent_warnings
 from .rules.decide import decide, neutrophils_cannot_matter
 from .rules.renal import outcome as renal_outcome
@@ -101,7 +109,7 @@ def _answer(text: str, protocol: Protocol) -> Answer:
     if (facts.start_question or (facts.dosing_words and about_a_patient)) and set(facts.topics) <= {"renal"}:
         # "she's 62, 58kg, what dose renally?": this patient's dose turns on a CrCl not given.
         return _clarify(protocol, ("crcl",), flags, common,
-                        lead="The usual start is 10 mg once daily, days 1-28 (Table 2), lower in renal impairment (6.2).")
+                        lead=usual_start(protocol))
     if facts.topics:
         from .lookup import (
             info_answer,  # the guidance file loads only when a look-up needs it
@@ -274,7 +282,7 @@ def _dosing(facts: Facts, protocol: Protocol, flags: set[str], renal: RenalRead,
     if o.action == "continue" and o.dose is None and facts.start_question:
         # "starting len maintenance, counts fine": the answer is the starting dose, renal limit applied.
         if len(renal.options) > 1 or (renal.options == (None,) and not facts.dialysis):
-            return _clarify(protocol, ("crcl",), flags, common, lead="The usual start is 10 mg once daily, days 1-28 (Table 2), lower in renal impairment (6.2).")
+            return _clarify(protocol, ("crcl",), flags, common, lead=usual_start(protocol))
         ren = renal_outcome(renal.options[0], facts.dialysis, None, protocol, extra_flags=renal.flags)
         o = o.but(action="start", dose=ren.dose, flags=o.flags | ren.flags, reasons=o.reasons + ren.reasons,
                   citations=tuple(dict.fromkeys(o.citations + ren.citations)))
@@ -295,7 +303,7 @@ def _dosing(facts: Facts, protocol: Protocol, flags: set[str], renal: RenalRead,
 
 
 def _clarify(protocol, missing, flags, common, lead: str | None = None, asks: str | None = None) -> Answer:
-    asks = asks or " ".join(QUESTIONS[m] for m in missing)
+    asks = asks or " ".join(question_for(m, protocol) for m in missing)
     question = f"{lead} {asks}" if lead else asks
     return _build(protocol, status="clarify", flags=flags, missing=tuple(missing), **common,
                   headline="One more fact needed", question=question)

@@ -11,8 +11,8 @@ from .protocol import Protocol
 QUESTIONS = {
     "count": "Which count is low, and its value? (neutrophils and/or platelets, in x10^9/L)",
     "count_type": "Which count is that figure: neutrophils or platelets?",
-    "cycle_day": "Is this on day 1 of a cycle (before it starts) or during a cycle? Table 2 treats platelets below 30 differently.",
-    "current_dose": "What dose is the patient on now (e.g. 10 mg daily days 1-28, or 5 mg days 1-21)?",
+    "cycle_day": "Is this on day 1 of a cycle (before it starts) or during a cycle? Table 2 treats platelets below {platelets} differently.",
+    "current_dose": "What dose is the patient on now (e.g. {start}, or {lowest})?",
     "episode": "Is this the first fall, or a repeat one?",
     "crcl": "What is the creatinine clearance (mL/min)? Or give creatinine with age, sex and weight and I will calculate it.",
     "dialysis": "Is the patient on dialysis?",
@@ -24,6 +24,25 @@ QUESTIONS = {
     "which_fell": "Which count fell before lenalidomide was held: neutrophils, platelets, or both?",
     "count_side": "What is the count itself? The grade or bound given spans Table 2's threshold, and the answer differs either side of it.",
 }
+
+def question_for(key: str, protocol: Protocol) -> str:
+    """A question to ask, with the figures of the protocol in force."""
+    return QUESTIONS[key].format(**_figures(protocol))
+
+
+def usual_start(protocol: Protocol) -> str:
+    """The lead of a starting-dose question: the protocol's start dose, and that the kidneys may lower it."""
+    return f"The usual start is {_short(protocol.ladder.start)} ({protocol.ladder.cite}), lower in renal impairment (6.2)."
+
+
+def _short(dose) -> str:
+    return f"{_num(dose.mg)} mg daily days {dose.days}"
+
+
+def _figures(protocol: Protocol) -> dict[str, str]:
+    return {"platelets": _num(protocol.counts["platelets"].threshold), "neutrophils": _num(protocol.counts["neutrophils"].threshold),
+            "start": _short(protocol.ladder.start), "lowest": _short(protocol.ladder.steps[-1])}
+
 
 HEADLINES = {
     "interrupt": "Withhold lenalidomide now",

@@ -116,3 +116,32 @@ def test_a_hospital_rewords_a_setting(tmp_path) -> None:
     path = tmp_path / "local.toml"
     path.write_text(text)
     assert "(local policy 12)" in answer("plt 25 day 1 on 10mg", protocol=load_protocol(path)).text
+
+
+def _local_50_and_5mg(tmp_path):
+    text = packaged().replace("threshold = 30", "threshold = 50").replace(
+        'start = { mg = 10, days = "1-28" }', 'start = { mg = 5, days = "1-28" }')
+    path = tmp_path / "local.toml"
+    path.write_text(text)
+    return load_protocol(path)
+
+
+@pytest.mark.parametrize("message", [
+    "plt 25 on 10mg",  # asks for the cycle day
+    "plt 40 d9 on 10mg",  # interrupt
+    "plt 40 day 1 on 10mg",  # delay the cycle
+    "plt 45 C4D1 after a week's delay for plt 40, on 10mg",  # back after a delay
+    "neut 0.3 plt 40 d9 on 10mg",  # both low
+    "plt 120 neut 1.2 on 10mg",  # continue
+])
+def test_every_dosing_card_prints_the_protocols_own_figures(tmp_path, message: str) -> None:
+    local = _local_50_and_5mg(tmp_path)
+    text = answer(message, protocol=local).text
+    assert "50" in text, text
+    for stale in ("below 30", "30 x10^9/L", "30 or more"):
+        assert stale not in text, text
+
+
+def test_the_starting_dose_is_the_protocols(tmp_path) -> None:
+    text = answer("starting len maintenance, counts fine", protocol=_local_50_and_5mg(tmp_path)).text
+    assert "The usual start is 5 mg daily days 1-28" in text and "10 mg" not in text
