@@ -23,6 +23,7 @@ def shown(text: str) -> list[str]:
     ("how long do we continue lenalidomide maintenance for?", "until progression"),
     ("US label start criteria", "ANC 1.0 x10^9/L or more and/or platelets 75"),
     ("calgb", "Lenalidomide 10 mg daily until progression vs placebo"),
+    ("NICE 21/28 schedule", "NICE TA680 funds maintenance only as 10 mg on days 1-21"),
 ])
 def test_the_statement_that_answers_is_shown(question: str, statement: str) -> None:
     assert any(statement in s for s in shown(question)), shown(question)
@@ -37,3 +38,7 @@ def test_a_side_note_answers_its_question() -> None:
     a = answer("plt 20 day 9 on 10mg, is aspirin still ok?")
     assert a.action == "interrupt"
     assert any("aspirin or LMWH" in r.text for r in a.detail.reasons)
+
+
+def test_nice_the_adjective_is_no_question() -> None:
+    assert answer("nice to meet you").status == "out_of_scope"

@@ -11,7 +11,7 @@ TOPIC_OF = {
     "FEVER_TEMPERATURE": "infection",
     "T_GI": "gi", "T_NEUROPATHY": "neuropathy",
     "T_RASH": "rash", "T_PREGNANCY": "pregnancy", "T_PK": "pharmacokinetics", "T_HEPATIC": "hepatic",
-    "T_TRIAL": "trials", "T_TRIALS": "trials", "T_DURATION": "trials", "T_START_CRITERIA": "dose_levels", "T_MECHANISM": "mechanism", "T_MTD": "mtd",
+    "T_TRIAL": "trials", "T_TRIALS": "trials", "T_DURATION": "trials", "T_START_CRITERIA": "dose_levels", "T_NICE": "dose_levels", "T_MECHANISM": "mechanism", "T_MTD": "mtd",
     "T_OTHER_AGENT": "other_agents", "T_DOSE_LEVELS": "dose_levels", "T_RENAL": "renal", "T_GCSF": "neutropenia",
     "T_NEUTROPENIA": "neutropenia", "T_THROMBOCYTOPENIA": "thrombocytopenia",
     "T_MISSED_DOSE": "missed_dose", "T_MONITORING": "monitoring", "GENE": "mechanism",
