@@ -104,7 +104,7 @@ def _answer(text: str, protocol: Protocol) -> Answer:
         facts = facts._replace(topics=tuple(dict.fromkeys((*facts.topics, "other_agents"))))
     if (facts.readings or facts.counts_normal or facts.count_names_without_value or facts.unnamed_values
             or facts.other_counts or facts.crcl is not None or facts.creatinine is not None or facts.dialysis is True):
-        return _dosing(facts, protocol, flags, renal, common, content_words(text))
+        return _dosing(facts, protocol, flags, renal, common, text)
     about_a_patient = facts.age is not None or facts.weight_kg is not None or facts.sex is not None
     if (facts.start_question or (facts.dosing_words and about_a_patient)) and set(facts.topics) <= {"renal"}:
         # "she's 62, 58kg, what dose renally?": this patient's dose turns on a CrCl not given.
@@ -263,8 +263,7 @@ def _first_start(facts: Facts) -> bool:
             and (facts.cycle_day in (None, 1)))
 
 
-def _dosing(facts: Facts, protocol: Protocol, flags: set[str], renal: RenalRead, common: dict,
-            words: frozenset[str] = frozenset()) -> Answer:
+def _dosing(facts: Facts, protocol: Protocol, flags: set[str], renal: RenalRead, common: dict, text: str = "") -> Answer:
     urgent = urgent_warnings(facts.readings, facts.fever, facts.temperature, protocol)
     if urgent:
         common = {**common, "warnings": [*urgent, *common["warnings"]]}
@@ -292,7 +291,7 @@ def _dosing(facts: Facts, protocol: Protocol, flags: set[str], renal: RenalRead,
     if set(facts.topics) - DOSING_TOPICS:  # "plt 20 d9 on 10mg, and is aspirin still ok?"
         from .lookup import with_side_topics
 
-        o = with_side_topics(o, facts.topics, words)
+        o = with_side_topics(o, facts.topics, content_words(text))
     unit_flags = {"unit_assumed"} if any(r.unit_assumed for r in facts.readings) or facts.creatinine_unit_assumed else set()
     return _build(
         protocol, status="answered", action=o.action, dose=o.dose, flags=flags | set(o.flags) | unit_flags,
