@@ -67,6 +67,7 @@ def read_context(msg: Parsed) -> dict:
     # "relapsed", "lymphoma": another setting; "had VRD induction", "dex in induction" said in the past is history.
     out["not_maintenance"] = "NOT_MAINTENANCE" in types and any(
         t == "NOT_MAINTENANCE" and not any(is_word(x, _HISTORY) for x in items[max(0, i - 2) : i]) and not _in_the_past(items, i)
+        and not _before_the_transplant(items, i)
         for i, t, _ in kw
     )
     out["counts_normal"] = "COUNTS_OK" in types
@@ -88,6 +89,7 @@ def read_context(msg: Parsed) -> dict:
     return out
 
 
+_TRANSPLANT = frozenset({"asct", "transplant", "auto", "autograft", "sct", "bmt"})
 _PAST_WORDS = frozenset({"was", "were", "had", "ago", "last", "previous", "previously", "prior", "old",
                          "resolved", "recovered", "earlier", "former", "formerly", "not", "history", "hx"})
 
@@ -95,6 +97,12 @@ _PAST_WORDS = frozenset({"was", "were", "had", "ago", "last", "previous", "previ
 def _in_the_past(items: tuple[Item, ...], i: int) -> bool:
     """Whether the clause item i stands in puts it in the past, or denies it ("not the 25mg from her old protocol")."""
     return any(is_word(items[k], _PAST_WORDS) for k in clause(items, i) if k != i)
+
+
+def _before_the_transplant(items: tuple[Item, ...], i: int) -> bool:
+    """ "VRd induction then ASCT in March": a treatment the transplant followed is history."""
+    return any(is_word(x, ("then",)) for x in items[i + 1 : i + 3]) and any(
+        x.text in _TRANSPLANT for x in items[i + 1 : i + 5])
 
 
 def vte_factors(msg: Parsed, age: float | None, bmi: float | None) -> dict[str, object]:

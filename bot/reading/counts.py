@@ -65,6 +65,7 @@ _EARLIER_CYCLE = frozenset({"in", "during", "back"})
 _RATE_WORDS = frozenset({"incidence", "rate", "rates", "proportion", "percentage", "frequency"})
 _HOW_RATE = frozenset({"common", "frequent", "likely", "often"})
 _RATE_WINDOW = 8
+_CLAUSE_PAST = frozenset({"was", "were", "had"})
 _SINCE = frozenset({"after", "when", "since"})
 _PERIOD = frozenset({"cycle", "week", "month", "time"})
 # "approx 30" near a threshold does not say which side of it the count is on.
@@ -196,6 +197,8 @@ class _Reader:
         if j >= 2 and is_word(items[j - 1], ("to",)) and (
                 items[j - 2].kind in (Kind.FIGURE, Kind.COUNT) or is_kw(items[j - 2], "DROP", "RECOVERED", "SUBSEQUENT")
                 or is_word(items[j - 2], _CHANGE)):
+            if self._told_as_past(j):
+                return "past", False  # "was on 15mg when it dropped to 22": the fall before now
             return "now", items[j - 2].type == "RECOVERED"  # "fell from 1.5 to 0.4", "80 down to 20"
         for b in range(j - 1, lo - 1, -1):
             if b in self.markers_used:
@@ -229,6 +232,14 @@ class _Reader:
         return j >= 2 and is_word(items[j - 1], _REASON) and (
             is_kw(items[j - 2], "HELD", "HELD_WORD")
             or (j >= 3 and items[j - 2].kind is Kind.TIMING and is_kw(items[j - 3], "HELD", "HELD_WORD")))
+
+    def _told_as_past(self, j: int) -> bool:
+        """Whether j's clause opens in the past ("was on 15mg when ...") and says nothing of now."""
+        items = self.items
+        span = clause(items, j)
+        before = items[span.start : j]
+        return (bool(before) and is_word(before[0], _CLAUSE_PAST) and any(is_word(x, ("when", "until")) for x in before)
+                and not any(is_kw(x, *NOW_KW) for x in items[span.start : span.stop]))
 
     def _marked_past(self, lo: int, j: int) -> bool:
         return any(is_word(self.items[b], PAST_BEFORE) for b in range(max(lo, j - 3), j))

@@ -199,8 +199,11 @@ def _framed(items: tuple[Item, ...], j: int, dose_context: bool, steps: frozense
     if is_kw(prev, "T_DOSE_LEVELS") and prev.text.endswith("to"):
         return True  # "increase her to 15"
     if prev.text in _TO or (is_kw(prev, "RECOVERED", "DROP") and prev.text.endswith("to")):
-        return any(is_kw(x, "T_DOSE_LEVELS", "DROP") or (x.kind is Kind.WORD and x.text in _CHANGE_VERBS)
-                   or (is_kw(x, "RECOVERED") and "up" in x.text) for x in window) or is_kw(prev, "RECOVERED")
+        if any(is_kw(x, "T_DOSE_LEVELS") or (x.kind is Kind.WORD and x.text in _CHANGE_VERBS)
+               or (is_kw(x, "RECOVERED") and "up" in x.text) for x in window) or is_kw(prev, "RECOVERED"):
+            return True
+        # "dropped to 5": a fall word frames a dose only on the ladder ("it dropped to 22" is the count's).
+        return any(is_kw(x, "DROP") for x in window) and items[j].num.value in steps
     if prev.text == "from":
         return any(is_kw(x, "T_DOSE_LEVELS") or (x.kind is Kind.WORD and x.text in _CHANGE_VERBS) for x in window)
     if prev.text == "with":

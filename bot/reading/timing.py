@@ -107,9 +107,11 @@ def _todays_day(items, days: list[tuple[int, int]]) -> tuple[int | None, tuple[i
 
 
 def _said_today(items, i: int) -> bool:
-    """ "C2D15 today", "today C4D1", "..., now 44 on d1": a day said to be today's."""
+    """ "C2D15 today", "today C4D1", "..., now 44 on d1", "day 15 of cycle 4 today": a day said to be today's."""
     if any(_now_word(items[k]) for k in (i - 1, i + 1) if 0 <= k < len(items)):
         return True
+    if i + 2 < len(items) and items[i + 1].text == "of" and items[i + 2].type == "CYCLE_N":
+        return _said_today(items, i + 2)  # one phrase: the day and its cycle
     for k in range(i - 1, max(-1, i - 5), -1):  # "now" opening the day's clause
         if items[k].kind is Kind.SEP:
             return False
