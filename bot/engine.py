@@ -83,6 +83,8 @@ def _answer(text: str, protocol: Protocol) -> Answer:
             text=f"CrCl {scores['crcl']['ml_min']:g} mL/min by Cockcroft-Gault, using {scores['crcl']['weight_used']} body weight"
                  + ("" if facts.height_cm else " (no height given)") + ".",
             cite="External: Cockcroft-Gault (NHS GGC weight convention)"))
+    # Neutropenic sepsis is warned of on every answer, a look-up or a question as much as a dosing card.
+    warnings[:0] = urgent_warnings(facts.readings, facts.fever, facts.temperature, protocol)
     seen = understood(facts)
     common = dict(understood_=seen, read=read_as(facts, protocol), warnings=warnings, scores=scores)
 
@@ -264,9 +266,6 @@ def _first_start(facts: Facts) -> bool:
 
 
 def _dosing(facts: Facts, protocol: Protocol, flags: set[str], renal: RenalRead, common: dict, text: str = "") -> Answer:
-    urgent = urgent_warnings(facts.readings, facts.fever, facts.temperature, protocol)
-    if urgent:
-        common = {**common, "warnings": [*urgent, *common["warnings"]]}
     asked = _count_question(facts)
     if asked is not None:
         return _clarify(protocol, asked[0], flags, common, lead=asked[1], asks=asked[2])

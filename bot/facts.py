@@ -77,6 +77,7 @@ class Facts(NamedTuple):
     cycle_day: int | None = None
     timing: Timing | None = None
     days_post_transplant: int | None = None
+    cycle_days_unsure: tuple[int, ...] = ()  # several days given as today's; which one is, is not said
     dose: DoseRead | None = None
     doses_seen: int = 0
     other_drug_dosed: bool = False  # a dose written against another drug ("pomalidomide 4mg")

@@ -130,7 +130,9 @@ def read_as(f: Facts, protocol: Protocol | None = None) -> str:
     parts += [f"{n.lower()} with no value" for n in f.count_names_without_value if n != "COUNT_GENERIC"]
     parts += [f"value {v} with no count name" for v in f.unnamed_values]
     parts += [f"{c} (not used by Table 2)" for c in f.other_counts]
-    if f.cycle_day is not None:
+    if f.cycle_days_unsure:
+        parts.append(" or ".join(f"day {d}" for d in f.cycle_days_unsure) + " (which is today's is not said)")
+    elif f.cycle_day is not None:
         parts.append(f"day {f.cycle_day}" + (f" of cycle {f.cycle}" if f.cycle else ""))
     elif f.timing == "day1":
         parts.append("day 1 (start of a cycle)" + (f", cycle {f.cycle}" if f.cycle else ""))

@@ -266,6 +266,8 @@ def test_an_episode_not_given_is_not_called_the_first() -> None:
     ("temp 37.6, neut 1.2 plt 90 on 10mg", False),
     ("neut 1.2 plt 90 on 10mg", False),
     ("neut 0.5 on 10mg", False),
+    ("febrile 38.6, on len 10mg, what to do", True),  # a look-up carries it too
+    ("no fever, neut 1.2 plt 90 on 10mg", False),
 ])
 def test_neutropenic_sepsis_warning(text: str, warned: bool) -> None:
     a = answer(text)
@@ -310,6 +312,7 @@ def test_every_dosing_card_says_when_to_recheck(text: str, recheck: str) -> None
     "Plt 26 - lab think the sample may be another pt's (label mismatch). C2D1 on 10mg",
     "neut 0.3 plt 18 on 10mg - hang on, those are from 2019, pre-transplant. no recent FBC",
     "neut 0.4 on 10mg - actually ignore, that's last week's. today's FBC not back yet",
+    "held for plt 19, plt 45 today day 1, 1u platelets given this am, on 10mg",  # a transfusion hides recovery
 ])
 def test_counts_that_cannot_be_used_are_asked_for(text: str) -> None:
     a = answer(text)

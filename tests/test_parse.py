@@ -219,10 +219,22 @@ CASES = [
     ("2nd neutropenic episode, neut 0.4 on 10mg", {"episode": "subsequent"}),
     ("first thrombocytopenic episode, plt 20 day 9 on 10mg", {"episode": "first"}),
     # a day corrected, a day of a clause about an earlier period, two days left open
-    ("plt 26 day 1 - sorry, day 11 - on 10mg", {"cycle_day": 11, "timing": "mid_cycle"}),
+    ("plt 26 day 1 - sorry, meant day 11 - on 10mg", {"cycle_day": 11, "timing": "mid_cycle"}),
     ("neut 0.4 day 3 i mean day 4 on 10mg", {"cycle_day": 4}),
     ("C7D1 plt 45. last cycle plt 28 on d14, was on 10", {"cycle_day": 1, "timing": "day1"}),
-    ("plt 26 day 1, day 11 on 10mg", {"implausible": True}),
+    ("plt 26 day 1, day 11 on 10mg", {"platelets": 26}),  # which day is today's is left open
+    ("plt 22 d15 on 10mg, next FBC due d22", {"cycle_day": 15}),
+    # a correction replaces a count only with that count's figure, given at once
+    ("neut 0.3 day 9 on 10mg, i mean is 0.5 the threshold?", {"neutrophils": 0.3}),
+    ("neut 0.3 day 9 on 10mg. sorry, 2 questions", {"neutrophils": 0.3}),
+    ("neut 0.3 d9 on 10mg, would rather give 5 than stop", {"neutrophils": 0.3}),
+    # "started" after a hold restarts the drug only when the drug follows; a restart's own fall is no new one
+    ("held for plt 19, started antibiotics, now plt 45 day 9, was on 10mg", {"platelets": 45, "recovered": {"platelets"}}),
+    ("restarted at 5mg after 2nd neut drop, neut 0.9 d12", {"neutrophils": 0.9, "dose": (5, None)}),
+    # a clearance in words, a reporter of the patient's count, a bed named R15, platelets given
+    ("plt 80 neut 1.5 day 1 on 10mg, CrCl 20 ml per min", {"crcl": 20}),
+    ("plt 80 d9 10mg; husband says her neut 0.3 today", {"neutrophils": 0.3}),
+    ("neut 0.4x10^9 on len 5mg 1-21, wk 2", {"timing": "mid_cycle"}),
     # high-dose melphalan is not haemodialysis
     ("on HD, CrCl 10", {"dialysis": True}),
 
@@ -314,9 +326,12 @@ NEGATIVE = [
     ("How common is grade 3/4 neutropenia on len maintenance?", "neutrophils"),
     ("neut 0.8 plt 52, len 10mg, day 22 of 28", "unnamed"),
     ("crcl of 28", "unnamed"),
+    ("plt 26 day 1, day 11 on 10mg", "cycle_day"),
     ("plts never under 30 this cycle - 34 today, D1 C5", "recovered"),
     ("Plt 22 was the C3D1 value (we delayed a wk). C3 then started at 5mg; today C3D8 plt 40", "recovered"),
     ("pls ring 07700 900123 re neut 0.3", "unnamed"),
+    ("plt 20 day 9, bed R15", "dose"),
+    ("restarted at 5mg after the first drop, now neut 0.9 day 9", "recovered"),
 ]
 
 

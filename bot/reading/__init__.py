@@ -88,10 +88,10 @@ def _read(msg: Parsed, protocol: Protocol) -> tuple[Facts, dict]:
         count_names_without_value=tuple(dict.fromkeys(valueless)),
         unnamed_values=counts.unnamed + left.unexplained,
         other_counts=counts.other_counts,
-        white_cells_only=msg.has("WBC") and bool(counts.other_counts) and not any(
+        white_cells_only=any(c.startswith(_WHITE) for c in counts.other_counts) and not any(
             r.count == "neutrophils" for r in counts.readings),
         cycle=timing.cycle, cycle_day=timing.cycle_day, timing=timing.timing,
-        days_post_transplant=timing.days_post_transplant,
+        days_post_transplant=timing.days_post_transplant, cycle_days_unsure=timing.days_unsure,
         dose=dose.dose, doses_seen=dose.doses_seen, other_drug_dosed=dose.other_drug_dosed,
         myeloma_drug_dosed=dose.myeloma_drug_dosed,
         episode=history.episode or ("subsequent" if counts.repeat_fall else None),
@@ -102,6 +102,10 @@ def _read(msg: Parsed, protocol: Protocol) -> tuple[Facts, dict]:
     )
     facts["vte_factors"] = vte_factors(msg, facts.get("age"), facts.get("bmi")) if "vte" in facts["topics"] else {}
     return Facts(**facts), claims
+
+
+# The total white count, which can hide a neutropenia (a lymphocyte or eosinophil count cannot).
+_WHITE = ("wbc", "wcc", "white")
 
 
 def _standalone(msg: Parsed, token_type: str) -> bool:

@@ -65,6 +65,8 @@ _EARLIER_CYCLE = frozenset({"in", "during", "back"})
 _RATE_WORDS = frozenset({"incidence", "rate", "rates", "proportion", "percentage", "frequency"})
 _HOW_RATE = frozenset({"common", "frequent", "likely", "often"})
 _RATE_WINDOW = 8
+# Words that may stand between a correction and the figure it gives ("sorry typo, it's 0.08").
+_FILLER = frozenset({"it's", "its", "actually"})
 _CLAUSE_PAST = frozenset({"was", "were", "had"})
 _SINCE = frozenset({"after", "when", "since"})
 _PERIOD = frozenset({"cycle", "week", "month", "time"})
@@ -423,19 +425,32 @@ def _statistic(items: tuple[Item, ...], i: int) -> bool:
         a == "how" and b in _HOW_RATE for a, b in zip(words, words[1:]))
 
 
-def _corrected(reader: _Reader, mentions: list[_Mention]) -> None:
-    """ "neut 0.3 on 10mg - sorry meant 0.8": a figure just after a correction replaces the count written before it."""
+def _corrected(reader: _Reader, mentions: list[_Mention], protocol: Protocol) -> None:
+    """ "neut 0.3 on 10mg - sorry meant 0.8": a figure right after a correction replaces the count written before it.
+
+    Only words such as "it's" may stand between, and the figure must be plausible for that count;
+    the figure replaced stays on the card, set aside as corrected.
+    """
     items = reader.items
     for c, it in enumerate(items):
         if not is_kw(it, "CORRECTION"):
             continue
-        f = next((k for k in range(c + 1, min(len(items), c + 5)) if free(items, k, reader.taken)), None)
+        f = next((k for k in range(c + 1, min(len(items), c + 4)) if items[k].kind is not Kind.SEP
+                  and not (items[k].kind is Kind.WORD and items[k].text in _FILLER)), None)
+        if f is None or not free(items, f, reader.taken) or not items[f].num.readable:
+            continue
         before = [m for m in mentions if m.figures and m.figures[-1].num.start is not None
                   and m.figures[-1].num.start < it.start]
-        if f is None or not before or not items[f].num.readable:
+        if not before:
             continue
         m = max(before, key=lambda m: m.figures[-1].num.start)
+        if not to_si(protocol.counts[m.name], items[f].num, reader.unit_after(f))[3]:
+            continue  # "sorry, 2 questions": no figure of this count
+        old = m.figures[-1].num.start
         reader.claim(f, m.name)
+        for k, x in enumerate(items):
+            if k != f and x.num is not None and x.num.start == old and k not in reader.claims:
+                reader.claims[k] = Claim(Role.ASIDE, "a figure the writer corrected")
         m.figures = [_Figure(items[f].num, reader.unit_after(f), "")]
 
 
@@ -497,7 +512,7 @@ def find_counts(msg: Parsed, protocol: Protocol, taken: Claims, current_cycle: i
             same.clauses |= m.clauses
             same.normal = same.normal and not m.figures
     if mentions and msg.has("CORRECTION"):
-        _corrected(reader, mentions)
+        _corrected(reader, mentions, protocol)
     # A second mention of a count already read ("with platelets that low") is not a missing figure.
     valueless = [n for n in valueless if n not in {m.name for m in mentions}]
     return CountMentions(tuple(mentions), tuple(dict.fromkeys(valueless)), tuple(unnamed), tuple(other), reader.claims)

@@ -77,13 +77,16 @@ def read_history(msg: Parsed, taken_at: int | None = None) -> History:
         taken_at = None  # "now on 10mg ..., ok to restart?": held since
     # "delayed a wk, then started at 5mg": a start after a hold is a restart.
     restarts = [i for i, it in enumerate(items) if is_kw(it, "RESTARTED") or i == taken_at
-                or (holds and holds[0] < i and is_word(it, _STARTED))]
+                or (holds and holds[0] < i and is_word(it, _STARTED) and _the_drug_follows(items, i))]
     # "after the first drop she was restarted ... now 0.35 again": the first fall is over, this one is a repeat.
     episode = ("subsequent" if restarts else None) if first and later else "first" if first else "subsequent" if later else None
     held = bool(holds) and not _other_reason(items) and (not restarts or holds[-1] > restarts[-1])
     # "restarted 5mg, second drop C4 ...": a fall after the restart opens a new episode.
-    falls = [i for i, it in enumerate(items) if (is_kw(it, "DROP") and it.text in _FALL_NOUNS)
-             or (is_kw(it, "SUBSEQUENT", "FIRST_EPISODE") and any(w in it.text for w in _EVENT_WORDS))]
+    # ("restarted at 5mg after the 2nd drop" names the fall that led to the restart: no new one.)
+    falls = [i for i, it in enumerate(items) if ((is_kw(it, "DROP") and it.text in _FALL_NOUNS)
+             or (is_kw(it, "SUBSEQUENT", "FIRST_EPISODE") and any(w in it.text for w in _EVENT_WORDS)))
+             and not any(w in it.text.split()[:1] for w in _AFTER)
+             and not any(is_word(x, _AFTER) for x in items[max(0, i - 3) : i])]
     if restarts and falls and falls[-1] > restarts[-1]:
         restarts = []
     fallen: set[str] = set()
@@ -114,6 +117,14 @@ def read_history(msg: Parsed, taken_at: int | None = None) -> History:
 
 
 _REPEATS = frozenset({"second", "third", "fourth", "fifth", "2nd", "3rd", "4th", "5th", "another", "repeat"})
+
+
+def _the_drug_follows(items: tuple[Item, ...], i: int) -> bool:
+    """ "then started at 5mg", "started len again": what was started is lenalidomide, not "antibiotics"."""
+    nxt = items[i + 1 : i + 3]
+    if nxt and (nxt[0].kind is Kind.DOSE or is_kw(nxt[0], "LEN")):
+        return True
+    return len(nxt) == 2 and nxt[0].text in ("on", "at", "back") and (nxt[1].kind is Kind.DOSE or is_kw(nxt[1], "LEN"))
 
 
 def _repeat_named_fall(items: tuple[Item, ...]) -> bool:

@@ -11,6 +11,9 @@ _WAS_DAY = frozenset({"was", "were", "previous", "previously", "prior", "last"})
 # "was meant to start C4": a start planned and not said to have happened is still today's day 1.
 _INTENDED = re.compile(r"(?:due|meant|supposed|planned|going|about)\s+to\s+start")
 _THE_DRUG = frozenset({"it", "len", "lenalidomide", "revlimid", "them"})
+# Words that put a day ahead of today ("next FBC due d22", "recheck on day 15", "until d21").
+_AHEAD = frozenset({"due", "next", "until", "till", "recheck", "repeat", "planned", "booked", "by"})
+_HOLD_NOUNS = frozenset({"hold", "interruption", "break", "pause", "delay"})
 _PERIODS = frozenset({"cycle", "week", "month", "time", "wk"})
 # "held mid-cycle", "stopped on d10", "after a mid-cycle drop": the timing of an earlier event.
 _EVENT_KW = ("HELD", "HELD_WORD")
@@ -29,6 +32,7 @@ class TimingRead(NamedTuple):
     days_post_transplant: int | None
     implausible: tuple[str, ...]
     claims: dict[int, Claim]
+    days_unsure: tuple[int, ...] = ()  # days each given as today's: which one is, is not said
 
 
 _NONE = TimingRead(None, None, None, None, (), {})
@@ -54,6 +58,9 @@ def read_timing(msg: Parsed, cycle_days: int) -> TimingRead:
             not new_clause and not _INTENDED.match(it.text) and any(is_word(x, _WAS_DAY) for x in items[max(0, i - 3) : i]))
             or _clause_in_the_past(items, i))
         event = _event_timing(items, i)
+        if it.type == "DAY_N" and any(is_word(x, _AHEAD) for x in items[max(0, i - 3) : i]):
+            claims[i] = Claim(Role.ASIDE, "a later day")  # "next FBC due d22", "recheck on d15"
+            continue
         if earlier or event or (today and i not in today and it.type in ("CYCLE_DAY", "DAY_N")):
             if any(c.isdigit() for c in it.text):
                 claims[i] = Claim(Role.ASIDE, "the day of an earlier event" if event else "an earlier day")
@@ -77,14 +84,15 @@ def read_timing(msg: Parsed, cycle_days: int) -> TimingRead:
         elif it.type == "NEXT_CYCLE":
             phrase = phrase or "day1"
     implausible: tuple[str, ...] = ()
+    # Two days given as today's leave the day open: the rules ask for it only where it matters.
     day, conflict = _todays_day(items, days)
-    if conflict:
-        implausible = (f"two different days of the cycle ({', '.join(f'day {d}' for d in conflict)}); which is today's?",)
     if day is not None and not 1 <= day <= cycle_days:
         implausible = (f"day {day} of a {cycle_days}-day cycle",)
         day = None
     timing = ("day1" if day == 1 else "mid_cycle") if day is not None else phrase
-    return TimingRead(cycle, day, timing, post, implausible, claims)
+    if conflict:
+        timing = phrase
+    return TimingRead(cycle, day, timing, post, implausible, claims, conflict)
 
 
 def _clause_in_the_past(items, i: int) -> bool:
@@ -136,7 +144,9 @@ def _event_timing(items, i: int) -> bool:
             and not any(is_kw(x, "NOW") for x in before):
         return True
     nxt = items[i + 1] if i + 1 < len(items) else None
-    return nxt is not None and is_kw(nxt, "DROP") and nxt.text in _FALL_NOUNS
+    # "a mid-cycle drop", "after a mid-cycle hold": the timing names when that happened.
+    return nxt is not None and ((is_kw(nxt, "DROP") and nxt.text in _FALL_NOUNS) or nxt.text in _HOLD_NOUNS
+                                or is_kw(nxt, "HELD_WORD"))
 
 
 def _days_post(text: str) -> int | None:

@@ -92,9 +92,16 @@ def relatives_in(msg: Parsed) -> list[int]:
 
 
 def someone_else(items: tuple[Item, ...], i: int, relatives: list[int]) -> bool:
-    """ "her sister's on 15mg", "her daughter had plt 22": another person is named earlier in item i's clause."""
+    """ "her sister's on 15mg", "her daughter had plt 22": another person is named earlier in item i's clause.
+
+    Not when that person only reports the patient's figure ("husband says her neut 0.3").
+    """
     start = clause(items, i).start
-    return any(start <= b < i for b in relatives)
+    return any(start <= b < i and not any(items[k].text in _REPORTS for k in range(b + 1, i)) for b in relatives)
+
+
+_REPORTS = frozenset({"says", "said", "say", "reports", "reported", "report", "told", "tells", "mentions", "mentioned",
+                      "rang", "called", "phoned", "asking", "asks", "asked", "confirms", "confirmed", "her", "his"})
 
 
 def framed_as_dose(items: tuple[Item, ...], j: int) -> bool:

@@ -114,8 +114,8 @@ def with_gcsf_footnote(result: Outcome, readings: tuple[Reading, ...], protocol:
     if "consider_gcsf" not in result.flags:
         return result
     note = protocol.gcsf
-    other = next((r for r in readings if r.count in note.significant_below and not r.normal
-                  and r.value is not None and r.value < note.significant_below[r.count]), None)
+    other = next((r for r in readings if r.count in note.significant_below and not r.normal and r.value is not None
+                  and r.bound in (None, "below", "at_most") and r.value < note.significant_below[r.count]), None)
     if other is None:
         statement = protocol.statement("gcsf")
     else:

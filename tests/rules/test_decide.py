@@ -129,7 +129,7 @@ def test_the_gcsf_footnote_only_without_another_significant_cytopenia(other, off
 
 def test_recovery_after_a_repeat_neutrophil_fall_waits_for_the_next_cycle() -> None:
     mid = run(facts(NEUT_BACK, dose=ON_10, timing="mid_cycle", episode="subsequent", held=True)).outcome
-    assert mid.action == "interrupt" and mid.dose.mg == 5 and mid.when == "at the start of the next cycle"
+    assert mid.action == "interrupt" and mid.dose.mg == 5 and mid.when == "at the next cycle"
     day1 = run(facts(NEUT_BACK, dose=ON_10, timing="day1", episode="subsequent", held=True)).outcome
     assert day1.action == "resume" and day1.dose.mg == 5
     first = run(facts(NEUT_BACK, dose=ON_10, timing="mid_cycle", episode="first", held=True)).outcome
