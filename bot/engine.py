@@ -22,7 +22,7 @@ from .render import (
     understood,
     usual_start,
 )
-from .rules.cytopenia import recheck_for, urgent_warnings
+from .rules.advice import recheck_for, urgent_warnings
 from .rules.decide import decide, neutrophils_cannot_matter
 from .rules.renal import outcome as renal_outcome
 
@@ -294,7 +294,7 @@ def _dosing(facts: Facts, protocol: Protocol, flags: set[str], renal: RenalRead,
     unit_flags = {"unit_assumed"} if any(r.unit_assumed for r in facts.readings) or facts.creatinine_unit_assumed else set()
     return _build(
         protocol, status="answered", action=o.action, dose=o.dose, flags=flags | set(o.flags) | unit_flags,
-        recheck=recheck_for(o.action, protocol),
+        recheck=recheck_for(o, protocol),
         topics=o.topics, citations=o.citations, missing=missing, reasons=o.reasons,
         condition=", ".join(x for x in (o.when, o.condition) if x) or None, **common,
     )

@@ -17,6 +17,7 @@ SCORE_NAMES = {"impede_vte": "IMPEDE VTE", "saved": "SAVED"}
 # Enough statements to answer on a ward without the card becoming a page.
 PER_TOPIC = 6
 
+
 def chosen(t, asked: frozenset[str], limit: int) -> tuple[Statement, ...]:
     """A topic's statements for a question: those it must always show, then those the question's words ask for,
     best first, then the rest in the file's order, up to `limit`."""

@@ -139,6 +139,7 @@ class Recheck:
 
     delay_cycle: Note
     interrupt: Note
+    next_cycle: Note  # the count is back, the drug stays off until the next cycle
     routine: Note  # any other dosing answer
 
 
@@ -224,7 +225,7 @@ class Protocol:
         out["renal_caution"] = Statement(text=self.renal_caution.says, cite=self.renal_caution.cite)
         out["sepsis"] = Statement(text=self.sepsis.says, cite=self.sepsis.cite)
         figures = {name: f"{rule.threshold:g}" for name, rule in self.counts.items()}
-        for when in ("delay_cycle", "interrupt", "routine"):
+        for when in ("delay_cycle", "interrupt", "next_cycle", "routine"):
             note = getattr(self.recheck, when)
             out[f"recheck:{when}"] = Statement(text=note.says.format(**figures), cite=note.cite)
         out.update({f"setting:{s.id}": Statement(text=s.says, cite=setting_cite(s)) for s in self.settings})

@@ -296,6 +296,7 @@ def test_a_grade_never_decides() -> None:
     ("plt 25 day 1 on 10mg", "platelets in a week"),
     ("neut 0.3 on 10mg", "weekly while lenalidomide is held"),
     ("neut 1.2 plt 90 on 10mg", "weekly for the first 8 weeks"),
+    ("plt back to 45 day 14, held since d9, on 10mg", "at the start of the next cycle"),  # back, but off till then
 ])
 def test_every_dosing_card_says_when_to_recheck(text: str, recheck: str) -> None:
     a = answer(text)

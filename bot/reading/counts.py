@@ -30,6 +30,7 @@ from .words import (
     NOW_KW,
     PAST_AFTER,
     PAST_BEFORE,
+    PERIODS,
     Claim,
     Claims,
     Role,
@@ -69,7 +70,6 @@ _RATE_WINDOW = 8
 _FILLER = frozenset({"it's", "its", "actually"})
 _CLAUSE_PAST = frozenset({"was", "were", "had"})
 _SINCE = frozenset({"after", "when", "since"})
-_PERIOD = frozenset({"cycle", "week", "month", "time"})
 # "approx 30" near a threshold does not say which side of it the count is on.
 _APPROX_MARGIN = 0.25
 _GRADE_NUMBER = re.compile(r"iv|v|i{1,3}|[0-5]")
@@ -281,7 +281,7 @@ class _Reader:
         for b in range(j - 1, max(span.start, j - 6) - 1, -1):
             if is_kw(items[b], "NOW"):
                 return False
-            if is_word(items[b], ("last",)) and b + 1 < len(items) and is_word(items[b + 1], _PERIOD):
+            if is_word(items[b], ("last",)) and b + 1 < len(items) and is_word(items[b + 1], PERIODS):
                 return True
         return False
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 from typing import NamedTuple
 
 from ..parsing import Item, Kind, Parsed
-from .words import COUNT_NAMES, clause, is_kw, is_word, name_of
+from .words import COUNT_NAMES, FALL_NOUNS, clause, is_kw, is_word, name_of
 
 # "was neutropenic", "neutropenic last week", "had a thrombocytopenic episode": a fall before now.
 _PAST_NEAR = frozenset({"was", "were", "had", "recent", "recently", "previous", "previously", "prior",
@@ -26,7 +26,6 @@ _OVER = frozenset({"after", "post", "since", "following"})
 _OTHER_REASONS = frozenset({"surgery", "operation", "procedure", "holiday", "biopsy", "dental", "admission", "scan"})
 _EVENT_WORDS = ("drop", "fall", "dip", "episode", "interruption")
 # "after last week's drop", "since the mid-cycle dip": a fall before now, said as an event.
-_FALL_NOUNS = frozenset({"drop", "drops", "fall", "falls", "dip", "dips"})
 _AFTER = frozenset({"after", "since", "following", "post"})
 _HOLDS = ("HELD", "HELD_WORD")
 _STARTED = frozenset({"started", "commenced", "began", "begun"})
@@ -83,7 +82,7 @@ def read_history(msg: Parsed, taken_at: int | None = None) -> History:
     held = bool(holds) and not _other_reason(items) and (not restarts or holds[-1] > restarts[-1])
     # "restarted 5mg, second drop C4 ...": a fall after the restart opens a new episode.
     # ("restarted at 5mg after the 2nd drop" names the fall that led to the restart: no new one.)
-    falls = [i for i, it in enumerate(items) if ((is_kw(it, "DROP") and it.text in _FALL_NOUNS)
+    falls = [i for i, it in enumerate(items) if ((is_kw(it, "DROP") and it.text in FALL_NOUNS)
              or (is_kw(it, "SUBSEQUENT", "FIRST_EPISODE") and any(w in it.text for w in _EVENT_WORDS)))
              and not any(w in it.text.split()[:1] for w in _AFTER)
              and not any(is_word(x, _AFTER) for x in items[max(0, i - 3) : i])]
@@ -100,7 +99,7 @@ def read_history(msg: Parsed, taken_at: int | None = None) -> History:
                 fallen |= named
             else:
                 unnamed = True
-        if is_kw(it, "DROP") and it.text in _FALL_NOUNS and any(
+        if is_kw(it, "DROP") and it.text in FALL_NOUNS and any(
                 is_word(x, _AFTER) for x in items[max(clause(items, i).start, i - 4) : i]):
             named = {name_of(items[k]) for k in clause(items, i)} - {None}
             if named:
@@ -130,7 +129,7 @@ def _the_drug_follows(items: tuple[Item, ...], i: int) -> bool:
 def _repeat_named_fall(items: tuple[Item, ...]) -> bool:
     """ "2nd plt drop: 23 on D9": an ordinal, a count's name and a fall noun say this fall is a repeat one."""
     return any(items[i].text in _REPEATS and name_of(items[i + 1]) and items[i + 1].num is None
-               and is_kw(items[i + 2], "DROP") and items[i + 2].text in _FALL_NOUNS for i in range(len(items) - 2))
+               and is_kw(items[i + 2], "DROP") and items[i + 2].text in FALL_NOUNS for i in range(len(items) - 2))
 
 
 def _cytopenia_words(it: Item):

@@ -5,7 +5,7 @@ import re
 from typing import NamedTuple
 
 from ..parsing import Kind, Parsed, numbers_in
-from .words import PAST_AFTER, Claim, Role, clause, is_kw, is_word
+from .words import FALL_NOUNS, PAST_AFTER, PERIODS, Claim, Role, clause, is_kw, is_word
 
 _WAS_DAY = frozenset({"was", "were", "previous", "previously", "prior", "last"})
 # "was meant to start C4": a start planned and not said to have happened is still today's day 1.
@@ -14,10 +14,8 @@ _THE_DRUG = frozenset({"it", "len", "lenalidomide", "revlimid", "them"})
 # Words that put a day ahead of today ("next FBC due d22", "recheck on day 15", "until d21").
 _AHEAD = frozenset({"due", "next", "until", "till", "recheck", "repeat", "planned", "booked", "by"})
 _HOLD_NOUNS = frozenset({"hold", "interruption", "break", "pause", "delay"})
-_PERIODS = frozenset({"cycle", "week", "month", "time", "wk"})
 # "held mid-cycle", "stopped on d10", "after a mid-cycle drop": the timing of an earlier event.
 _EVENT_KW = ("HELD", "HELD_WORD")
-_FALL_NOUNS = frozenset({"drop", "drops", "fall", "falls", "dip", "dips"})
 _CLAUSE = re.compile(r"[,;.()]")
 _DAYS_PER = {"d": 1, "day": 1, "days": 1, "week": 7, "weeks": 7, "wk": 7, "wks": 7}
 _POST_UNIT = re.compile(r"(\d+)\s*(days?|d|weeks?|wks?)\b|d(?:ay)?\s*\+?\s*(\d+)")
@@ -98,7 +96,7 @@ def read_timing(msg: Parsed, cycle_days: int) -> TimingRead:
 def _clause_in_the_past(items, i: int) -> bool:
     """ "... . last cycle plt 28 on d14": a clause that opens on an earlier period dates the days in it."""
     start = clause(items, i).start
-    return (start + 1 < i and is_word(items[start], _WAS_DAY) and is_word(items[start + 1], _PERIODS))
+    return (start + 1 < i and is_word(items[start], _WAS_DAY) and is_word(items[start + 1], PERIODS))
 
 
 def _todays_day(items, days: list[tuple[int, int]]) -> tuple[int | None, tuple[int, ...]]:
@@ -140,12 +138,12 @@ def _event_timing(items, i: int) -> bool:
     before = items[start:i]
     # Two items back, or three over the drug's pronoun ("we stopped it on day 10").
     near = before[-3:] if len(before) == 3 and is_word(before[1], _THE_DRUG) else before[-2:]
-    if any(is_kw(x, *_EVENT_KW) or (is_kw(x, "DROP") and x.text in _FALL_NOUNS) for x in near) \
+    if any(is_kw(x, *_EVENT_KW) or (is_kw(x, "DROP") and x.text in FALL_NOUNS) for x in near) \
             and not any(is_kw(x, "NOW") for x in before):
         return True
     nxt = items[i + 1] if i + 1 < len(items) else None
     # "a mid-cycle drop", "after a mid-cycle hold": the timing names when that happened.
-    return nxt is not None and ((is_kw(nxt, "DROP") and nxt.text in _FALL_NOUNS) or nxt.text in _HOLD_NOUNS
+    return nxt is not None and ((is_kw(nxt, "DROP") and nxt.text in FALL_NOUNS) or nxt.text in _HOLD_NOUNS
                                 or is_kw(nxt, "HELD_WORD"))
 
 

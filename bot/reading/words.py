@@ -48,6 +48,10 @@ def merged(*parts: Claims) -> dict[int, Claim]:
 
 COUNT_NAMES = {"NEUT": "neutrophils", "PLT": "platelets", "T_NEUTROPENIA": "neutrophils", "T_THROMBOCYTOPENIA": "platelets"}
 NOW_KW = frozenset({"NOW", "RECOVERED"})
+# Periods a "last" or "previous" dates ("last cycle", "previous week").
+PERIODS = frozenset({"cycle", "week", "month", "time", "wk"})
+# A fall said as a noun ("after the drop", "a mid-cycle dip").
+FALL_NOUNS = frozenset({"drop", "drops", "fall", "falls", "dip", "dips"})
 # Words that put a figure in the past when they stand just before it ("was 1.2", "previously 60")
 # or just after it ("0.3 yesterday", "60 earlier").
 PAST_BEFORE = frozenset({"was", "were", "previously", "previous", "had", "last", "prior", "earlier", "originally", "from", "formerly",

@@ -125,19 +125,3 @@ def with_gcsf_footnote(result: Outcome, readings: tuple[Reading, ...], protocol:
         if note.setting is not None:
             return result.but(reasons=result.reasons + (statement, protocol.statement(f"setting:{note.setting}")))
     return result.but(reasons=result.reasons + (statement,))
-
-
-def urgent_warnings(readings: tuple[Reading, ...], fever: bool, temperature: float | None,
-                    protocol: Protocol) -> tuple[Statement, ...]:
-    """The neutropenic sepsis warning, with neutrophils below their threshold, a fever, or a febrile temperature."""
-    threshold = protocol.counts["neutrophils"].threshold
-    fever = fever or (temperature is not None and temperature >= protocol.sepsis.fever_from)
-    low = any(r.count == "neutrophils" and not r.normal and not r.ambiguous
-              and (r.value < threshold or (r.bound == "below" and r.value <= threshold)) for r in readings)
-    return (protocol.statement("sepsis"),) if low or fever else ()
-
-
-def recheck_for(action: str, protocol: Protocol) -> Statement:
-    """When to check the counts again after this dosing answer."""
-    key = action if action in ("delay_cycle", "interrupt") else "routine"
-    return protocol.statement(f"recheck:{key}")

@@ -286,8 +286,6 @@ def _statement(statement: Statement) -> str:
     return f"{mrkdwn(statement.text)} _({mrkdwn(cite_label(statement.cite))})_"
 
 
-
-
 def _warning_lines(flags: tuple[str, ...], warnings: tuple[Statement, ...]) -> list[str]:
     lines = [f":warning: {_statement(s)}" for s in warnings]
     said = " ".join(s.text.lower() for s in warnings)
