@@ -321,6 +321,9 @@ def test_counts_that_cannot_be_used_are_asked_for(text: str) -> None:
 
 
 @pytest.mark.parametrize("text,action", [
+    ("plt 25 day 9 on 10mg, film checked, no clumps", "interrupt"),  # a doubt denied is none
+    ("plt 25 day 9 on 10mg, sample not haemolysed", "interrupt"),
+    ("plt 25 day 1 on 10mg, what is the cut off for delaying?", "delay_cycle"),
     ("Bed 14: plt 26 on D12, revlimid 15mg, Hb 84, WBC 2.3", "interrupt"),  # the neutrophils cannot change it
     ("His platelet count, repeated after a clumped sample, came back at 24; day 9 of cycle 2 on 15 mg", "interrupt"),
     ("She had neut 0.3 on 10mg back in C2, restarted 5mg, second drop C4 neut 0.4 on 5mg, now C5D1 neut 1.3", "resume"),

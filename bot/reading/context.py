@@ -28,6 +28,7 @@ _VTE_FLAGS = {
 _RED_CELLS = frozenset({"anaemia", "anemia", "anaemic", "anemic", "rbc", "rbcs", "red", "prbc", "blood"})
 _HISTORY = frozenset({"had", "after", "post", "following", "previous", "prior", "completed", "finished"})
 _FEVER = frozenset({"FEVER", "FEVER_TEMPERATURE"})
+_DENIED = frozenset({"no", "not", "nil", "without", "never", "isn't", "wasn't"})
 _BEFORE_NOW = frozenset({"after", "following", "previous", "earlier", "prior", "last"})
 _TEMPERATURES = frozenset({"TEMPERATURE", "FEVER_TEMPERATURE"})
 _DEGREES = re.compile(r"(?:3[4-9]|4[0-3])(?:\.\d{1,2})?(?![\d.])")
@@ -72,8 +73,9 @@ def read_context(msg: Parsed) -> dict:
     )
     out["counts_normal"] = "COUNTS_OK" in types
     # "repeated after a clumped sample": a doubt about an earlier sample is not one about these figures.
+    # "no clumps seen", "not haemolysed": a doubt denied is none.
     out["counts_doubted"] = next((msg.typed(items[i]) for i, t, _ in kw if t == "FIGURE_DOUBT"
-                                  and not any(is_word(x, _BEFORE_NOW) for x in items[max(0, i - 3) : i])), None)
+                                  and not any(is_word(x, _BEFORE_NOW | _DENIED) for x in items[max(0, i - 3) : i])), None)
     out["counts_not_current"] = next((msg.typed(items[i]) for i, t, _ in kw if t == "COUNTS_NOT_CURRENT"), None)
     # A platelet transfusion hides a recovery; red cells for anaemia ("Hb 74, transfuse") do not.
     red_cells = "TRANSFUSION" in types and (msg.has("HB") or any(is_word(it, _RED_CELLS) for it in items))
