@@ -1,6 +1,8 @@
 """Table 2: one blood count, with the timing, episode and current dose assumed, -> an Outcome."""
 from __future__ import annotations
 
+from functools import lru_cache
+
 from ..answer import Dose, Statement
 from ..facts import Reading
 from ..protocol import CytopeniaRow, Protocol
@@ -116,6 +118,13 @@ def with_gcsf_footnote(result: Outcome, readings: tuple[Reading, ...], protocol:
     note = protocol.gcsf
     other = next((r for r in readings if r.count in note.significant_below and not r.normal and r.value is not None
                   and r.bound in (None, "below", "at_most") and r.value < note.significant_below[r.count]), None)
+    return _footnoted(result, other, protocol)
+
+
+# Bounded: the other count's figure as typed is part of the key, and any figure may be typed.
+@lru_cache(maxsize=1024)
+def _footnoted(result: Outcome, other: Reading | None, protocol: Protocol) -> Outcome:
+    note = protocol.gcsf
     if other is None:
         statement = protocol.statement("gcsf")
     else:

@@ -9,6 +9,7 @@ flag and names the fact that would sharpen it.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from itertools import combinations, product
 
 from ..answer import Dose, Statement
@@ -114,11 +115,16 @@ def neutrophils_cannot_matter(facts: Facts, protocol: Protocol, renal) -> bool:
 def _either_episode(base: Outcome, results: dict[tuple, Outcome], i: int, protocol: Protocol) -> Outcome:
     """With the episode not said, but the same step either way: words that fit a first and a repeat fall."""
     repeat = next(o for combo, o in results.items() if combo[i] == "subsequent")
+    return _in_either_words(base, repeat.when, protocol)
+
+
+@lru_cache(maxsize=1024)  # bounded: an outcome may carry a figure as typed
+def _in_either_words(base: Outcome, repeat_when: str | None, protocol: Protocol) -> Outcome:
     either = protocol.either_episode
     reasons = tuple(either.get(r, r) for r in base.reasons)
     condition = base.condition
-    if repeat.when and repeat.when != base.when:
-        condition = f"{condition}; after a repeat fall, {repeat.when}" if condition else f"after a repeat fall, {repeat.when}"
+    if repeat_when and repeat_when != base.when:
+        condition = f"{condition}; after a repeat fall, {repeat_when}" if condition else f"after a repeat fall, {repeat_when}"
     return base.but(reasons=reasons, condition=condition)
 
 
