@@ -75,14 +75,17 @@ def read_context(msg: Parsed) -> dict:
     # "repeated after a clumped sample": a doubt about an earlier sample is not one about these figures.
     # "no clumps seen", "not haemolysed": a doubt denied is none.
     out["counts_doubted"] = next((msg.typed(items[i]) for i, t, _ in kw if t == "FIGURE_DOUBT"
-                                  and not any(is_word(x, _BEFORE_NOW | _DENIED) for x in items[max(0, i - 3) : i])), None)
-    out["counts_not_current"] = next((msg.typed(items[i]) for i, t, _ in kw if t == "COUNTS_NOT_CURRENT"), None)
+                                  and not any(is_word(x, _BEFORE_NOW | _DENIED) for x in items[max(0, i - 3) : i])),
+                                 None) if "FIGURE_DOUBT" in types else None
+    out["counts_not_current"] = next((msg.typed(items[i]) for i, t, _ in kw if t == "COUNTS_NOT_CURRENT"),
+                                     None) if "COUNTS_NOT_CURRENT" in types else None
     # A platelet transfusion hides a recovery; red cells for anaemia ("Hb 74, transfuse") do not.
     red_cells = "TRANSFUSION" in types and (msg.has("HB") or any(is_word(it, _RED_CELLS) for it in items))
     out["transfused"] = "TRANSFUSION" in types and any(
         t == "TRANSFUSION" and ("platelet" in text or "pool" in text or not red_cells) for _, t, text in kw)
     out["fever"] = bool(types & _FEVER)
-    temps = [float(m.group()) for _, t, text in kw if t in _TEMPERATURES for m in [_DEGREES.search(text)] if m]
+    temps = [float(m.group()) for _, t, text in kw if t in _TEMPERATURES for m in [_DEGREES.search(text)] if m] \
+        if not types.isdisjoint(_TEMPERATURES) else []
     out["temperature"] = max(temps) if temps else None
     renal_words = [(i, text) for i, t, text in kw if t == "T_RENAL"] if "T_RENAL" in types else []
     out["renal_mentioned"] = bool(renal_words)
