@@ -108,7 +108,8 @@ def _answer(text: str, protocol: Protocol) -> Answer:
             or facts.other_counts or facts.crcl is not None or facts.creatinine is not None or facts.dialysis is True):
         return _dosing(facts, protocol, flags, renal, common, text)
     about_a_patient = facts.age is not None or facts.weight_kg is not None or facts.sex is not None
-    if (facts.start_question or (facts.dosing_words and about_a_patient)) and set(facts.topics) <= {"renal"}:
+    if (facts.start_question or (facts.dosing_words and about_a_patient) or facts.doses_seen > 1) \
+            and set(facts.topics) <= {"renal"}:
         # "she's 62, 58kg, what dose renally?": this patient's dose turns on a CrCl not given.
         return _clarify(protocol, ("crcl",), flags, common,
                         lead=usual_start(protocol))
@@ -227,6 +228,10 @@ def _count_question(facts: Facts) -> tuple | None:
     named = [n for n in facts.count_names_without_value if n in ("neutrophils", "platelets")]
     if named:
         return ("count",), f"{' and '.join(named).capitalize()} named without a figure.", None
+    if facts.counts_doubted and (facts.readings or facts.other_counts):
+        return ("count",), f'The message doubts the figures ("{facts.counts_doubted}").', QUESTIONS["counts_today"]
+    if facts.counts_not_current and (facts.readings or facts.other_counts):
+        return ("count",), f'The counts given are not today\'s ("{facts.counts_not_current}").', QUESTIONS["counts_today"]
     held_open = [r for r in facts.readings if r.ambiguous and r.ambiguity and r.ambiguity.startswith("whether")]
     if held_open:
         return ("episode",), ("An earlier fall is mentioned; Table 2 restarts one level lower only after a hold."), QUESTIONS["held"]
@@ -236,10 +241,6 @@ def _count_question(facts: Facts) -> tuple | None:
     if facts.readings and facts.unnamed_values:
         # A figure nothing claimed may be a count misread: ask rather than ignore it.
         return ("count_type",), f"I could not tell what {', '.join(facts.unnamed_values)} refers to.", None
-    if facts.counts_doubted and (facts.readings or facts.other_counts):
-        return ("count",), f'The message doubts the figures ("{facts.counts_doubted}").', QUESTIONS["counts_today"]
-    if facts.counts_not_current and (facts.readings or facts.other_counts):
-        return ("count",), f'The counts given are not today\'s ("{facts.counts_not_current}").', QUESTIONS["counts_today"]
     if facts.transfused and any(r.count == "platelets" for r in facts.readings):
         return ("count",), "A platelet count taken around a transfusion does not show recovery.", None
     if facts.readings or facts.counts_normal:

@@ -314,10 +314,24 @@ def test_every_dosing_card_says_when_to_recheck(text: str, recheck: str) -> None
     "neut 0.3 plt 18 on 10mg - hang on, those are from 2019, pre-transplant. no recent FBC",
     "neut 0.4 on 10mg - actually ignore, that's last week's. today's FBC not back yet",
     "held for plt 19, plt 45 today day 1, 1u platelets given this am, on 10mg",  # a transfusion hides recovery
+    "plt 27 on day 1 - or was it 72? lab phoned it through, on 10mg",
+    "Neut 0,5? PLT 200, 10mg OD day 11",  # a figure queried, with more to come
 ])
 def test_counts_that_cannot_be_used_are_asked_for(text: str) -> None:
     a = answer(text)
     assert a.status == "clarify" and "count" in a.missing, a.text
+
+
+@pytest.mark.parametrize("text", [
+    "follow up: repeat NEUT 0.62 today",  # a recount after something untold: recovery or not?
+    "TTO for len, renal function not back yet and not sure if she's on dialysis - 10mg or 5mg?",
+])
+def test_what_the_message_leaves_open_is_asked(text: str) -> None:
+    assert answer(text).status == "clarify"
+
+
+def test_a_repeat_planned_is_no_recount() -> None:
+    assert answer("neut 1.2 plt 90 on 10mg, repeat FBC next week").action == "continue"
 
 
 @pytest.mark.parametrize("text,action", [

@@ -235,6 +235,11 @@ CASES = [
     ("plt 80 neut 1.5 day 1 on 10mg, CrCl 20 ml per min", {"crcl": 20}),
     ("plt 80 d9 10mg; husband says her neut 0.3 today", {"neutrophils": 0.3}),
     ("neut 0.4x10^9 on len 5mg 1-21, wk 2", {"timing": "mid_cycle"}),
+    # a pharmacist screening a script; a queried figure; platelets to two decimal places; dialysis not known
+    ("screening this script: Lenalidomide 5 mg capsules, one at night days 1-21 of 28. neut 0.9, plt 110",
+     {"dose": (5, "1-21")}),
+    ("FBC: NEUT 0.9 PLT 1.40 on 10mg day 4", {"implausible": True}),
+    ("plt 29.9 d1 10mg", {"platelets": 29.9}),
     # high-dose melphalan is not haemodialysis
     ("on HD, CrCl 10", {"dialysis": True}),
 
@@ -331,6 +336,7 @@ NEGATIVE = [
     ("Plt 22 was the C3D1 value (we delayed a wk). C3 then started at 5mg; today C3D8 plt 40", "recovered"),
     ("pls ring 07700 900123 re neut 0.3", "unnamed"),
     ("plt 20 day 9, bed R15", "dose"),
+    ("renal function not back yet and not sure if she's on dialysis", "dialysis"),
     ("restarted at 5mg after the first drop, now neut 0.9 day 9", "recovered"),
 ]
 

@@ -169,6 +169,10 @@ class _Reader:
         arrow between two figures puts the first in the past ("110 -> 70 -> 35").
         """
         msg, items = self.msg, self.items
+        if j + 2 < len(items) and items[j + 1].kind is Kind.SEP and items[j + 1].text.startswith("?") \
+                and items[j + 1].start == items[j].end and (items[j + 2].kind in (Kind.COUNT, Kind.FIGURE)
+                                                            or named_count(items[j + 2]) is not None):
+            return "unclear", False  # "Neut 0,5? PLT 200": a figure the writer queries, with more to come
         if self._hold_reason(j):
             return "past", False  # "held for 0.3", "stopped because of plt 20": the fall that led to the hold
         k = j + 1
@@ -631,6 +635,8 @@ def _fell(m: _Mention, history: History, loose: set[int], mentions: tuple[_Menti
     """
     if m.name in history.fallen or loose & m.clauses:
         return True
+    if history.rechecked and not (history.unnamed_fall or loose or history.held or history.fallen):
+        return None  # "repeat NEUT 0.62 today": a count rechecked after something the message does not tell
     if not (history.unnamed_fall or loose or history.held) or history.fallen:
         return False
     if len(mentions) == 1:
@@ -724,6 +730,8 @@ def to_si(rule: CountRule, num: Num, unit: str | None) -> tuple[float, bool, boo
         return raw / 1000, False, True, ul_lo <= raw <= ul_hi
     if num.kind is NumKind.GROUPED:
         return raw / 1000, True, True, ul_lo <= raw <= ul_hi
+    if rule.whole_numbers and re.search(r"\.\d\d", num.typed):
+        return raw, False, False, False  # "PLT 1.40": platelets are counted in whole numbers, never to two places
     if lo <= raw <= hi:
         return raw, False, False, True
     if ul_lo <= raw <= ul_hi:

@@ -46,7 +46,7 @@ _CHANGED = frozenset({"reduced", "decreased", "cut", "lowered", "down", "dropped
                       "raised", "went", "came", "been", "changed", "switched", "moved", "reduction", "decrease"})
 _PROPOSED = frozenset({"give", "start", "restart", "try", "escalate", "increase", "raise", "consider", "use",
                        "suggest", "suggests", "suggested", "plan", "planned", "planning", "want", "wants", "wanted",
-                       "script", "prescribe", "prescribed", "propose", "proposed", "if", "could", "should", "would"})
+                       "prescribe", "propose", "proposed", "if", "could", "should", "would"})
 # Words that look like another drug's name ("amlodipine 5mg", "ramipril 10mg", "prednisolone 30").
 _DRUG_ENDINGS = ("pril", "sartan", "olol", "dipine", "statin", "olone", "isone", "sone", "azole", "cillin", "mycin",
                  "floxacin", "prazole", "xaban", "parin", "mab", "tinib", "vir", "dronate", "amide", "azine",

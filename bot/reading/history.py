@@ -28,6 +28,8 @@ _EVENT_WORDS = ("drop", "fall", "dip", "episode", "interruption")
 # "after last week's drop", "since the mid-cycle dip": a fall before now, said as an event.
 _AFTER = frozenset({"after", "since", "following", "post"})
 _HOLDS = ("HELD", "HELD_WORD")
+_RECHECK = frozenset({"repeat", "repeated", "recheck", "rechecked", "re-check", "follow-up", "f/u"})
+_LATER = frozenset({"next", "tomorrow", "due", "planned", "in", "later"})
 _STARTED = frozenset({"started", "commenced", "began", "begun"})
 
 
@@ -40,6 +42,7 @@ class History(NamedTuple):
     fallen: frozenset[str]  # counts said by name to have fallen before now
     over: frozenset[str]  # counts whose fall is said to be over, without saying whether the drug was restarted
     unnamed_fall: bool  # a fall is mentioned without saying which count fell
+    rechecked: bool = False  # "repeat neut 0.62", "follow up": an earlier count is implied, its story not told
 
 
 def _is_hold(it: Item) -> bool:
@@ -57,6 +60,7 @@ def _other_reason(items: tuple[Item, ...]) -> bool:
 
 
 _NONE = History(None, False, False, frozenset(), frozenset(), False)
+_RECHECKED = _NONE._replace(rechecked=True)
 _WORDS = ("FIRST_EPISODE", "SUBSEQUENT", "HELD", "HELD_WORD", "RESTARTED", "DROP", "T_NEUTROPENIA", "T_THROMBOCYTOPENIA")
 
 
@@ -67,7 +71,7 @@ def read_history(msg: Parsed, taken_at: int | None = None) -> History:
     a restart there.
     """
     if not msg.has(*_WORDS) and taken_at is None:
-        return _NONE
+        return _RECHECKED if _rechecked(msg.items) else _NONE
     items = msg.items
     types = msg.types
     first, later = "FIRST_EPISODE" in types, "SUBSEQUENT" in types or _repeat_named_fall(items)
@@ -112,10 +116,20 @@ def read_history(msg: Parsed, taken_at: int | None = None) -> History:
                 over.add(name)  # over, but held or already restarted is not said
             elif any(is_word(x, _PAST_NEAR) for x in before + after):
                 fallen.add(name)
-    return History(episode, held, bool(restarts), frozenset(fallen), frozenset(over), unnamed)
+    rechecked = _rechecked(items) and not restarts
+    return History(episode, held, bool(restarts), frozenset(fallen), frozenset(over), unnamed, rechecked)
 
 
 _REPEATS = frozenset({"second", "third", "fourth", "fifth", "2nd", "3rd", "4th", "5th", "another", "repeat"})
+
+
+def _rechecked(items: tuple[Item, ...]) -> bool:
+    """ "repeat NEUT 0.62 today", "recheck plts 40": a count taken again now (not "repeat FBC next week")."""
+    for i, it in enumerate(items[:-1]):
+        if is_word(it, _RECHECK) and (name_of(items[i + 1]) or items[i + 1].kind is Kind.COUNT) and not any(
+                is_word(x, _LATER) or is_kw(x, "NEXT_CYCLE") for x in items[i + 2 : i + 5]):
+            return True
+    return False
 
 
 def _the_drug_follows(items: tuple[Item, ...], i: int) -> bool:
