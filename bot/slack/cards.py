@@ -19,7 +19,7 @@ from slack_sdk.models.blocks import (
 from slack_sdk.models.views import View
 
 from bot.answer import Answer, Detail, Dose, ProtocolRef, Statement
-from bot.render import cite_label
+from bot.render import cite_label, headline_for
 
 from .text import clip, mrkdwn
 
@@ -48,12 +48,6 @@ MAX_QUESTION_CHARS = BUTTON_VALUE_MAX
 _LIST_SECTIONS_MAX = 8
 
 FALLBACK_DISCLAIMER = "Decision support only: check against the patient and your local protocol."
-_STATUS_HEADLINE = {
-    "answered": "Answer",
-    "clarify": "One more fact needed",
-    "out_of_scope": "Outside what wardbot covers",
-    "rejected": "wardbot cannot answer that",
-}
 # Flag names are snake_case identifiers; only the casing of abbreviations is fixed for display.
 _FLAG_WORDS = {"gcsf": "G-CSF", "egfr": "eGFR", "crcl": "CrCl", "vte": "VTE", "spm": "SPM", "asct": "ASCT"}
 _USER_ID = re.compile(r"[UW][A-Z0-9]{2,}")
@@ -136,7 +130,7 @@ def _answer_parts(
     text: str,
     detail: Detail,
 ) -> _AnswerParts:
-    body: list[Block] = [_header(detail.headline or _STATUS_HEADLINE[status])]
+    body: list[Block] = [_header(detail.headline or headline_for(status, None))]
     if detail.read_as:
         body.append(_section(f"*Read as:* {mrkdwn(detail.read_as)}"))
     shown_dose = detail.dose_text or (dose.label() if dose is not None else None)
