@@ -142,7 +142,7 @@ def _scope_problem(facts: Facts) -> str | None:
     dosed_other = facts.dosing_words or facts.other_drug_dosed
     other_dose = dosed_other and not about_lenalidomide and (facts.myeloma_drug_dosed or not facts.readings)
     about_other = not facts.readings and not _lenalidomide_context(facts) and (
-        facts.dosing_words or ("dose_levels" in facts.topics and not facts.lenalidomide_named)
+        facts.dosing_words or (not facts.lenalidomide_named and not {"dose_levels", "mtd"}.isdisjoint(facts.topics))
         or not (facts.topics or set(facts.other_drugs) <= set(facts.myeloma_drugs)))
     if other_dose or about_other:
         return f"wardbot answers about lenalidomide maintenance only; for {', '.join(facts.other_drugs)} ask your pharmacy or check its SmPC."

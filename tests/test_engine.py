@@ -53,7 +53,7 @@ def test_every_statement_names_its_source_and_the_protocol_stands_on_the_card() 
     ("", "rejected"), ("   \n ", "rejected"), ("x" * (MAX_CHARS + 1), "rejected"), ("\x00\x01\x02binary", "rejected"),
     ("hello", "out_of_scope"), ("what's for lunch", "out_of_scope"), ("dose of daratumumab", "out_of_scope"),
     ("what should I do about the lenalidomide", "clarify"), ("bortezomib dose reduction for neuropathy", "out_of_scope"),
-    ("methotrexate level monitoring after HD-MTX", "out_of_scope"),
+    ("methotrexate level monitoring after HD-MTX", "out_of_scope"), ("paracetamol max dose in a 45kg lady", "out_of_scope"),
     ("pomalidomide dose", "out_of_scope"), ("len 25mg in relapsed myeloma", "out_of_scope"),
     ("plt 9000 on 10mg", "clarify"), ("neut 30 on 10mg", "clarify"), ("CrCl 350", "clarify"),
     ("plt 25 day 40 on 10mg", "clarify"), ("low counts what do I do", "clarify"), ("0.4 on 10mg", "clarify"),

@@ -240,6 +240,7 @@ CASES = [
      {"dose": (5, "1-21")}),
     ("FBC: NEUT 0.9 PLT 1.40 on 10mg day 4", {"implausible": True}),
     ("plt 29.9 d1 10mg", {"platelets": 29.9}),
+    ("2nd neutropenic dip - 0.38 today, she's on 5mg 28/28", {"neutrophils": 0.38, "episode": "subsequent"}),
     # high-dose melphalan is not haemodialysis
     ("on HD, CrCl 10", {"dialysis": True}),
 

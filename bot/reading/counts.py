@@ -458,9 +458,19 @@ def _corrected(reader: _Reader, mentions: list[_Mention], protocol: Protocol) ->
         m.figures = [_Figure(items[f].num, reader.unit_after(f), "")]
 
 
+def _episode_names(it: Item) -> str | None:
+    """ "2nd neutropenic dip - 0.38 today": an episode named by its cytopenia names the count."""
+    if it.kind is Kind.KEYWORD and it.type in ("SUBSEQUENT", "FIRST_EPISODE"):
+        if "neutropeni" in it.text:
+            return "neutrophils"
+        if "thrombocytopeni" in it.text:
+            return "platelets"
+    return None
+
+
 def find_counts(msg: Parsed, protocol: Protocol, taken: Claims, current_cycle: int | None = None) -> CountMentions:
     """The first step: each count name with the figures (or grade) written for it."""
-    if not msg.has(Kind.COUNT, Kind.GRADE, "T_NEUTROPENIA", "T_THROMBOCYTOPENIA"):
+    if not msg.has(Kind.COUNT, Kind.GRADE, "T_NEUTROPENIA", "T_THROMBOCYTOPENIA", "SUBSEQUENT", "FIRST_EPISODE"):
         return CountMentions((), (), (), (), {})
     items = msg.items
     reader = _Reader(msg, taken, current_cycle)
@@ -476,7 +486,7 @@ def find_counts(msg: Parsed, protocol: Protocol, taken: Claims, current_cycle: i
         if it.kind is Kind.GRADE and _statistic(items, i):
             reader.claims[i] = Claim(Role.ASIDE, "a grade in a trial statistic")
             continue
-        name = _TABLE2_TYPES.get(generic.get(i, "")) or named_count(it)
+        name = _TABLE2_TYPES.get(generic.get(i, "")) or named_count(it) or _episode_names(it)
         if name is None:
             if it.kind is Kind.COUNT:  # "counts", "WBC", "Hb", "IgG": not Table 2's counts
                 num = it.num
