@@ -29,7 +29,9 @@ _EVENT_WORDS = ("drop", "fall", "dip", "episode", "interruption")
 _AFTER = frozenset({"after", "since", "following", "post"})
 _HOLDS = ("HELD", "HELD_WORD")
 _RECHECK = frozenset({"repeat", "repeated", "recheck", "rechecked", "re-check", "follow-up", "f/u"})
+# A recount planned, not taken: "repeat FBC next week", "recheck in a week".
 _LATER = frozenset({"next", "tomorrow", "due", "planned", "in", "later"})
+_REPEATS = frozenset({"second", "third", "fourth", "fifth", "2nd", "3rd", "4th", "5th", "another", "repeat"})
 _STARTED = frozenset({"started", "commenced", "began", "begun"})
 
 
@@ -88,7 +90,7 @@ def read_history(msg: Parsed, taken_at: int | None = None) -> History:
     # ("restarted at 5mg after the 2nd drop" names the fall that led to the restart: no new one.)
     falls = [i for i, it in enumerate(items) if ((is_kw(it, "DROP") and it.text in FALL_NOUNS)
              or (is_kw(it, "SUBSEQUENT", "FIRST_EPISODE") and any(w in it.text for w in _EVENT_WORDS)))
-             and not any(w in it.text.split()[:1] for w in _AFTER)
+             and it.text.split()[0] not in _AFTER
              and not any(is_word(x, _AFTER) for x in items[max(0, i - 3) : i])]
     if restarts and falls and falls[-1] > restarts[-1]:
         restarts = []
@@ -118,9 +120,6 @@ def read_history(msg: Parsed, taken_at: int | None = None) -> History:
                 fallen.add(name)
     rechecked = _rechecked(items) and not restarts
     return History(episode, held, bool(restarts), frozenset(fallen), frozenset(over), unnamed, rechecked)
-
-
-_REPEATS = frozenset({"second", "third", "fourth", "fifth", "2nd", "3rd", "4th", "5th", "another", "repeat"})
 
 
 def _rechecked(items: tuple[Item, ...]) -> bool:

@@ -126,11 +126,10 @@ def with_gcsf_footnote(result: Outcome, readings: tuple[Reading, ...], protocol:
 def _footnoted(result: Outcome, other: Reading | None, protocol: Protocol) -> Outcome:
     note = protocol.gcsf
     if other is None:
-        statement = protocol.statement("gcsf")
-    else:
-        rule = protocol.counts[other.count]
-        statement = Statement(text=note.not_applicable.format(count=rule.label, typed=other.typed,
-                                                              below=f"{note.significant_below[other.count]:g}"), cite=note.cite)
-        if note.setting is not None:
-            return result.but(reasons=result.reasons + (statement, protocol.statement(f"setting:{note.setting}")))
-    return result.but(reasons=result.reasons + (statement,))
+        return result.but(reasons=result.reasons + (protocol.statement("gcsf"),))
+    below = note.significant_below[other.count]
+    added = (Statement(text=note.not_applicable.format(count=protocol.counts[other.count].label, typed=other.typed,
+                                                       below=f"{below:g}"), cite=note.cite),)
+    if note.setting is not None:
+        added += (protocol.statement(f"setting:{note.setting}"),)  # "significant" is the protocol's reading
+    return result.but(reasons=result.reasons + added)
