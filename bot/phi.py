@@ -191,18 +191,31 @@ def _candidates(text: str) -> list[tuple[int, Identifier]]:
 
 
 # A cheap superset of every detector above: most ward messages hold no identifier, and one
-# search ruling that out saves running each detector over the text.
-_MAYBE = re.compile(
-    r"\d{5}|\d{3}[ -]\d|\d[/.-]\d{1,2}[/.-]\d|\d[/.-]\d{4}"
-    r"|(?i:\b(?:nhs|m\.?r\.?n|hosp\w*|unit|case|k|patient|pt|chi|rn|d\.?o\.?b|date|born|mrs|mr|ms|miss|mx|master|name)(?![a-z0-9]))"
-    r"|(?i:\bb\.)"
-    r"|(?i:\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?,?\s*\d)"
+# search ruling that out saves running each detector over the text. Its digit part is one
+# branch led by \d, so re can skip to the next digit; its word part is case-sensitive, run on
+# the lower-cased text, which for ASCII text is the same test as (?i) (for other text the
+# whole pattern runs with (?i), as Unicode case-folding is not lower()).
+_MAYBE_DIGITS = r"\d(?:\d{4}|\d\d[ -]\d|[/.-]\d{1,2}[/.-]\d|[/.-]\d{4})"
+_MAYBE_WORDS = (
+    r"\b(?:nhs|m\.?r\.?n|hosp\w*|unit|case|k|patient|pt|chi|rn|d\.?o\.?b|date|born|mrs|mr|ms|miss|mx|master|name)(?![a-z0-9])"
+    r"|\bb\."
+    r"|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?,?\s*\d"
 )
+_MAYBE = re.compile(f"{_MAYBE_DIGITS}|(?i:{_MAYBE_WORDS})")
+_MAYBE_ASCII = (re.compile(_MAYBE_DIGITS), re.compile(_MAYBE_WORDS))
+
+
+def may_hold_identifier(text: str) -> bool:
+    """False only when no detector could find an identifier in text (a quick test, run first)."""
+    if not text.isascii():
+        return _MAYBE.search(text) is not None
+    digits, words = _MAYBE_ASCII
+    return digits.search(text) is not None or words.search(text.lower()) is not None
 
 
 def find_identifiers(text: str) -> tuple[Identifier, ...]:
     """Every patient identifier in text, non-overlapping, in order of position."""
-    if not _MAYBE.search(text):
+    if not may_hold_identifier(text):
         return ()
     kept: list[Identifier] = []
     for _, ident in sorted(_candidates(text), key=lambda c: (c[0], c[1].start, c[1].start - c[1].end)):

@@ -2,6 +2,8 @@ import dataclasses
 import re
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from bot.phi import Identifier, find_identifiers, is_valid_nhs_number, redact
 
@@ -156,3 +158,31 @@ def test_identifier_is_frozen():
         ident.start = 1
     with pytest.raises(ValueError):
         Identifier(kind="phone", start=0, end=3)
+
+
+# Text built to come near the detectors: their key words in any case, digits in identifier
+# shapes, dates, separators, and the look-alike letters case-folding treats specially.
+_PHI_PIECES = st.sampled_from(
+    ["nhs", "NHS", "Nhs", "no.", "number", "#", "mrn", "M.R.N", "m.r.n.", "hosp", "Hospital", "unit", "case", "k", "K",
+     "\u212a", "patient", "pt", "Pt", "id", "chi", "rn", "dob", "D.O.B", "date", "born", "b.", "B.", "mrs", "Mr", "MS",
+     "miss", "Mx", "master", "name", "Patel", "jan", "March", "Sept.", "may", "dec", "\u017f", "\u0130", "0", "1", "12",
+     "123", "1234", "12345", "4010232137", "401 023 2137", "401-023-2137", "1952", "2010", "/", ".", "-", ",", ":",
+     " ", "  ", "\n", "(", ")", "x", "_", "\u00e9", "\u0663"])
+
+
+@settings(max_examples=2000, deadline=None)
+@given(st.lists(_PHI_PIECES, max_size=12).map("".join))
+def test_the_quick_test_never_rules_out_an_identifier(text):
+    from bot.phi import _MAYBE, _candidates, may_hold_identifier
+
+    if _MAYBE.search(text):
+        assert may_hold_identifier(text), text
+    if not may_hold_identifier(text):
+        assert _candidates(text) == [], text
+
+
+@given(st.text(max_size=80))
+def test_the_quick_test_agrees_with_the_full_pattern_on_any_text(text):
+    from bot.phi import _MAYBE, may_hold_identifier
+
+    assert may_hold_identifier(text) == (_MAYBE.search(text) is not None)

@@ -269,7 +269,8 @@ def _single(kind: Kind, tok, num: Num | None = None) -> Item:
 
 
 def _placed(num: Num, tok) -> Num:
-    return num._replace(start=tok.start_pos, end=tok.start_pos + len(tok.value))
+    start = tok.start_pos
+    return Num(num.value, num.kind, num.typed, num.bound, start, start + len(tok.value), num.upper)
 
 
 def _figure(tokens) -> Num | None:

@@ -40,9 +40,10 @@ def merged(*parts: Claims) -> dict[int, Claim]:
     """The union of several readers' claims; two readers never claim one figure."""
     out: dict[int, Claim] = {}
     for part in parts:
-        for i, claim in part.items():
-            assert i not in out, f"figure {i} claimed twice: {out[i]} and {claim}"
-            out[i] = claim
+        if not out.keys().isdisjoint(part):
+            twice = min(out.keys() & part.keys())
+            raise AssertionError(f"figure {twice} claimed twice: {out[twice]} and {part[twice]}")
+        out.update(part)
     return out
 
 

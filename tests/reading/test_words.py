@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from bot.parsing import Kind, parse
-from bot.reading.words import clause
+from bot.reading.words import Claim, Role, clause, merged
 
 
 def walked(items, i: int) -> range:
@@ -31,3 +31,13 @@ def test_clause_of_a_new_message_is_not_the_last_one() -> None:
     first, second = parse("neut 0.4, plt 25").items, parse("plt 25 neut 0.4 on 10mg").items
     assert clause(first, 0) == range(0, 1)
     assert clause(second, 0) == range(0, len(second))
+
+
+def test_merged_claims_keep_every_reader_s_claims():
+    a, b = {0: Claim(Role.COUNT)}, {2: Claim(Role.ASIDE, "aciclovir dose")}
+    assert merged(a, b) == {0: Claim(Role.COUNT), 2: Claim(Role.ASIDE, "aciclovir dose")}
+
+
+def test_two_readers_never_claim_one_figure():
+    with pytest.raises(AssertionError, match="figure 2 claimed twice"):
+        merged({2: Claim(Role.COUNT)}, {2: Claim(Role.DOSE)})
