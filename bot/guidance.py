@@ -179,6 +179,7 @@ class _TopicIn(_In):
     citations: tuple[str, ...] = Field(min_length=1)
     statements: tuple[_StatementIn, ...] = Field(min_length=1)
     external: tuple[_ExternalIn, ...] = ()
+    shown: int | None = Field(default=None, ge=1, le=16)
 
     @field_validator("title")
     @classmethod
@@ -292,6 +293,7 @@ class Topic(Frozen):
     keys: tuple[frozenset[str], ...] = ()  # per statement: the words that ask for it (its own and its keys)
     always: frozenset[int] = frozenset()  # statements shown whatever was asked
     external_keys: tuple[frozenset[str], ...] = ()  # per external fact, as `keys`
+    shown: int | None = None  # statements on a card about this topic alone; None: the look-up's default
 
 
 class TrialRow(Frozen):
@@ -378,6 +380,7 @@ def _parse(text: str, origin: str) -> Guidance:
             keys=telling_words([s.text for s in t.statements], [s.keys for s in t.statements], t.title),
             always=frozenset(i for i, s in enumerate(t.statements) if s.always),
             external_keys=telling_words([x.text for x in t.external], [x.keys for x in t.external], t.title),
+            shown=t.shown,
         )
         for key in raw  # file order
         for t in [getattr(parsed.topics, key)]

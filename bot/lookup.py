@@ -13,6 +13,10 @@ from .scores.vte import impede, saved
 IMPEDE_SOURCE = "External: Sanfilippo et al., Am J Hematol 2019"
 SAVED_SOURCE = "External: Li et al., JNCCN 2019"
 SCORE_NAMES = {"impede_vte": "IMPEDE VTE", "saved": "SAVED"}
+_SCORE_WORDS = frozenset({"score", "scores", "scoring", "impede", "saved", "calculate", "calculator"})
+SCORE_INVITATION = ("For IMPEDE VTE and SAVED scores, give the risk factors: previous VTE, BMI, fracture, ESA, "
+                    "dexamethasone, doxorubicin, ethnicity, central line, surgery within 90 days, age 80 or over, "
+                    "anticoagulation.")
 
 # Enough statements to answer on a ward without the card becoming a page.
 PER_TOPIC = 6
@@ -52,12 +56,15 @@ def info_answer(facts: Facts, protocol: Protocol, *, flags: set[str], common: di
             continue
         t = topic(key)
         titles.append(t.title)
-        reasons += chosen(t, asked, limit)
+        reasons += chosen(t, asked, (t.shown or limit) if len(facts.topics) == 1 else limit)
         warnings += chosen_external(t, asked, 2)
         citations += t.citations
     scores = dict(common.pop("scores", {}) or {})
     flags = set(flags)
-    if "vte" in facts.topics:
+    if "vte" in facts.topics and not (facts.vte_factors or asked & _SCORE_WORDS):
+        # Scores from no stated factor would only restate the drug's own points.
+        warnings.append(Statement(text=SCORE_INVITATION, cite=f"{IMPEDE_SOURCE}; {SAVED_SOURCE}"))
+    elif "vte" in facts.topics:
         for key, score, source in (("impede_vte", impede(facts.vte_factors), IMPEDE_SOURCE),
                                    ("saved", saved(facts.vte_factors), SAVED_SOURCE)):
             scores[key] = score.as_json()

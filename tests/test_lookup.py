@@ -24,6 +24,18 @@ def shown(text: str) -> list[str]:
     ("US label start criteria", "ANC 1.0 x10^9/L or more and/or platelets 75"),
     ("calgb", "Lenalidomide 10 mg daily until progression vs placebo"),
     ("NICE 21/28 schedule", "NICE TA680 funds maintenance only as 10 mg on days 1-21"),
+    ("spm risk", "21% of patients on lenalidomide died of progressive myeloma vs 27%"),
+    ("spm risk", "lenalidomide given with oral melphalan"),
+    ("spm risk", "CALGB 100104 SPM"),
+    ("spm risk", "GIMEMA RV-MM-PI-209: SPM 4.3%"),
+    ("how do I explain the skin cancer risk on len", "Non-melanoma skin cancers"),
+    ("vte prophylaxis", "Most patients on maintenance therefore need no anticoagulation"),
+    ("any interactions between len and clarithromycin?", "check the current SmPC (interactions section) and ask your pharmacy"),
+    ("does digoxin interact with lenalidomide", "check the current SmPC"),
+    ("missed a dose this morning", "under 12 hours late, take it now"),
+    ("how often FBC on len maintenance?", "weekly for the first 8 weeks, then at least monthly"),
+    ("len in liver impairment", "No dose change is needed for hepatic impairment"),
+    ("what does myeloma XI show", "PFS: median 57 vs 30 months"),
 ])
 def test_the_statement_that_answers_is_shown(question: str, statement: str) -> None:
     assert any(statement in s for s in shown(question)), shown(question)
@@ -42,3 +54,10 @@ def test_a_side_note_answers_its_question() -> None:
 
 def test_nice_the_adjective_is_no_question() -> None:
     assert answer("nice to meet you").status == "out_of_scope"
+
+
+def test_vte_scores_wait_for_a_stated_factor() -> None:
+    bare = answer("vte prophylaxis on len maintenance")
+    assert bare.scores == {} and any("give the risk factors" in w.text for w in bare.detail.warnings)
+    assert set(answer("vte prophylaxis, previous DVT").scores) == {"impede_vte", "saved"}
+    assert set(answer("vte score please").scores) == {"impede_vte", "saved"}
