@@ -26,7 +26,7 @@ from pydantic import BaseModel, ConfigDict
 from .answer import Answer
 
 ENV_VAR = "WARDBOT_AUDIT_DB"
-Surface = Literal["slash", "mention", "dm", "shortcut", "share"]
+Surface = Literal["slash", "mention", "dm", "shortcut", "share", "button"]
 
 log = logging.getLogger("wardbot.audit")
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from types import SimpleNamespace
 from typing import NamedTuple
 
@@ -25,6 +26,7 @@ from .render import (
 from .rules.advice import recheck_for, urgent_warnings
 from .rules.decide import decide, neutrophils_cannot_matter
 from .rules.renal import outcome as renal_outcome
+from .scores.vte import ALL_FACTORS, factor_values
 
 MAX_CHARS = 2000
 # Facts the rules vary that the contract names otherwise: which count fell is part of the episode.
@@ -46,6 +48,22 @@ def answer(text: str, protocol: Protocol | None = None) -> Answer:
         return _answer(text, protocol)
     except Exception:  # noqa: BLE001 - no input may crash a surface; the CLI and Slack log the class
         return internal_error(protocol)
+
+
+def vte_scores(stated: Mapping[str, object], protocol: Protocol | None = None) -> Answer:
+    """The VTE card for factors given one by one (the Slack score form), not read from a message.
+
+    Raises ValueError for a factor or value neither score knows.
+    """
+    from .lookup import SCORE_WORDS, info_answer
+
+    protocol = protocol or default_protocol()
+    for factor, value in stated.items():
+        if factor not in ALL_FACTORS or value not in factor_values(factor) or type(value) not in (bool, str):
+            raise ValueError(f"unknown VTE factor value {factor}={value!r}")
+    facts = Facts(topics=("vte",), vte_factors={f: stated[f] for f in ALL_FACTORS if f in stated})  # the form's order
+    common = dict(understood_=understood(facts), read=read_as(facts, protocol), warnings=[], scores={})
+    return info_answer(facts, protocol, flags=set(), common=common, build=_build, asked=SCORE_WORDS)
 
 
 INTERNAL_ERROR_HEADLINE = "Sorry: wardbot could not read that message"

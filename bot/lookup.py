@@ -13,7 +13,7 @@ from .scores.vte import impede, saved
 IMPEDE_SOURCE = "External: Sanfilippo et al., Am J Hematol 2019"
 SAVED_SOURCE = "External: Li et al., JNCCN 2019"
 SCORE_NAMES = {"impede_vte": "IMPEDE VTE", "saved": "SAVED"}
-_SCORE_WORDS = frozenset({"score", "scores", "scoring", "impede", "saved", "calculate", "calculator"})
+SCORE_WORDS = frozenset({"score", "scores", "scoring", "impede", "saved", "calculate", "calculator"})
 SCORE_INVITATION = ("For IMPEDE VTE and SAVED scores, give the risk factors: previous VTE, BMI, fracture, ESA, "
                     "dexamethasone, doxorubicin, ethnicity, central line, surgery within 90 days, age 80 or over, "
                     "anticoagulation.")
@@ -61,7 +61,7 @@ def info_answer(facts: Facts, protocol: Protocol, *, flags: set[str], common: di
         citations += t.citations
     scores = dict(common.pop("scores", {}) or {})
     flags = set(flags)
-    if "vte" in facts.topics and not (facts.vte_factors or asked & _SCORE_WORDS):
+    if "vte" in facts.topics and not (facts.vte_factors or asked & SCORE_WORDS):
         # Scores from no stated factor would only restate the drug's own points.
         warnings.append(Statement(text=SCORE_INVITATION, cite=f"{IMPEDE_SOURCE}; {SAVED_SOURCE}"))
     elif "vte" in facts.topics:

@@ -55,6 +55,19 @@ _SAVED = _Score(
 _SCORES = {"impede_vte": _IMPEDE, "saved": _SAVED}
 
 FACTORS: dict[str, tuple[str, ...]] = {name: tuple(score.table) for name, score in _SCORES.items()}
+# Every factor either score uses, once, in IMPEDE VTE's order then SAVED's.
+ALL_FACTORS: tuple[str, ...] = tuple(dict.fromkeys(f for names in FACTORS.values() for f in names))
+# The graded factors' values in words, for a form that asks for them (a yes/no factor is yes or no).
+# The dexamethasone bands are the ones the two scores share: up to 160 mg a month, or more.
+VALUE_LABELS: dict[str, dict[str, str]] = {
+    "dexamethasone": {"none": "none", "low": "up to 160 mg a month", "high": "over 160 mg a month"},
+    "anticoagulation": {"none": "none", "prophylactic": "prophylactic dose", "therapeutic": "therapeutic dose"},
+}
+
+
+def factor_values(factor: str) -> tuple[object, ...]:
+    """The values a factor may take in either score (True and False for a yes/no factor)."""
+    return tuple(dict.fromkeys(v for score in _SCORES.values() if factor in score.table for v in score.table[factor]))
 
 
 @dataclass(frozen=True, slots=True)

@@ -25,6 +25,7 @@ from .text import clip, mrkdwn
 
 ACTION_SHARE = "wardbot_share"
 ACTION_LADDER = "wardbot_ladder"
+ACTION_VTE_SCORES = "wardbot_vte_scores"  # opens the score form (bot/slack/vte_form.py)
 ACTION_SECTION_PREFIX = "wardbot_section_"
 ACTION_SECTION_PATTERN = re.compile(rf"^{ACTION_SECTION_PREFIX}\d+$")
 MAX_SECTION_BUTTONS = 3
@@ -32,6 +33,7 @@ MAX_SECTION_BUTTONS = 3
 ACTION_IDS: tuple[str, ...] = (
     ACTION_SHARE,
     ACTION_LADDER,
+    ACTION_VTE_SCORES,
     *(f"{ACTION_SECTION_PREFIX}{i}" for i in range(MAX_SECTION_BUTTONS)),
 )
 
@@ -93,6 +95,7 @@ def answer_card(answer: Answer, *, share_text: str | None = None, shared_by: str
         answer.protocol,
         answer.text,
         answer.detail,
+        "vte" in answer.topics,
     )
     blocks: list[dict[str, Any]] = []
     if shared_by is not None:
@@ -103,7 +106,7 @@ def answer_card(answer: Answer, *, share_text: str | None = None, shared_by: str
         # Only the value changes per question; its limit is slack_sdk's, checked just above.
         buttons.insert(0, {**_SHARE_BUTTON, "value": share_text})
     if buttons:
-        # Every button came from ButtonElement; the container holds at most 5 of Slack's 25.
+        # Every button came from ButtonElement; the container holds at most 6 of Slack's 25.
         blocks.append({"type": "actions", "elements": buttons})
     blocks.append(parts.footer)
     return Card(text=parts.text, blocks=tuple(blocks))
@@ -129,6 +132,7 @@ def _answer_parts(
     protocol: ProtocolRef,
     text: str,
     detail: Detail,
+    vte: bool = False,
 ) -> _AnswerParts:
     body: list[Block] = [_header(detail.headline or headline_for(status, None))]
     if detail.read_as:
@@ -147,6 +151,8 @@ def _answer_parts(
     if len(body) == 1 and text:
         body.append(_section(mrkdwn(text)))
     buttons = _reference_buttons(status, citations, detail)
+    if vte:
+        buttons.insert(0, ButtonElement(text="Calculate VTE scores", action_id=ACTION_VTE_SCORES, value="vte"))
     # Room for the optional "Shared by" line, the actions block and the footer.
     body = body[: MESSAGE_MAX_BLOCKS - 3]
     return _AnswerParts(

@@ -26,6 +26,7 @@ from .cards import (
     ACTION_LADDER,
     ACTION_SECTION_PATTERN,
     ACTION_SHARE,
+    ACTION_VTE_SCORES,
     MAX_QUESTION_CHARS,
     Card,
     answer_card,
@@ -41,9 +42,12 @@ from .dedup import SeenCache
 from .logs import error_class
 from .lookups import internal_error_answer, ladder_lines, protocol_ref, section_summary
 from .text import clean_event_text
+from .vte_form import CALLBACK_ID as VTE_FORM
+from .vte_form import FormError, answer_channel, stated_factors, vte_modal
 
 COMMAND = "/wardbot"
 SHORTCUT_CALLBACK_ID = "ask_wardbot"
+VIEW_CALLBACK_IDS = (VTE_FORM,)  # every modal whose submission a listener answers
 HELP_WORDS = frozenset({"help", "?", "-h", "--help", "usage"})
 # chat.postMessage refusals that mean "not allowed to post here"; the response_url can still post.
 _CANNOT_POST = frozenset({"not_in_channel", "channel_not_found", "restricted_action", "is_archived"})
@@ -105,6 +109,8 @@ class Listeners:
         app.action(ACTION_SHARE)(self.on_share)
         app.action(ACTION_LADDER)(self.on_ladder)
         app.action(ACTION_SECTION_PATTERN)(self.on_section)
+        app.action(ACTION_VTE_SCORES)(self.on_vte_button)
+        app.view(VTE_FORM)(self.on_vte_form)
         app.error(self.on_error)
 
     # -- slash command -------------------------------------------------------------------------
@@ -268,6 +274,51 @@ class Listeners:
         except Exception as error:  # noqa: BLE001
             log.error("section summary failed error=%s", error_class(error))
             await self._respond_apology(respond)
+
+    # -- the VTE score form ---------------------------------------------------------------------
+
+    async def on_vte_button(self, ack, body: dict[str, Any], client, respond) -> None:
+        """"Calculate VTE scores": open the score form (the trigger id lasts 3 s, so at once)."""
+        await ack()
+        try:
+            await client.views_open(trigger_id=body.get("trigger_id"), view=vte_modal(_channel_id(body)))
+        except Exception as error:  # noqa: BLE001
+            log.error("vte form failed error=%s", error_class(error))
+            self._spawn(self._respond_apology(respond))
+
+    async def on_vte_form(self, ack, body: dict[str, Any], view: dict[str, Any], client) -> None:
+        """The score form submitted: close it (or show what to fix), then send the score card to the user."""
+        try:
+            stated = stated_factors(view)
+        except FormError as error:
+            await ack(response_action="errors", errors=error.errors)
+            return
+        await ack()
+        user = (body.get("user") or {}).get("id") or ""
+        self._spawn(self._send_scores(stated, user, answer_channel(view), client))
+
+    async def _send_scores(self, stated: dict[str, object], user: str, channel: str | None, client) -> None:
+        try:
+            answer = engine.vte_scores(stated)
+            card = answer_card(answer)
+        except Exception as error:  # noqa: BLE001
+            log.error("vte scores failed error=%s", error_class(error))
+            answer, card = None, apology_card()
+        try:
+            if channel:
+                try:
+                    await client.chat_postEphemeral(channel=channel, user=user, **card.message())
+                except SlackApiError as error:
+                    if error.response.get("error") not in _CANNOT_POST:
+                        raise
+                    channel = None
+            if not channel:  # no channel to answer in, or not allowed there: the app's DM with the user
+                await client.chat_postMessage(channel=user, **card.message())
+        except Exception as error:  # noqa: BLE001 - nothing more can reach the user; the log must
+            log.error("vte scores post failed error=%s", error_class(error))
+            return
+        if answer is not None:
+            self._answered("button", Reply(card, answer), user, channel=channel)
 
     async def _respond_apology(self, respond) -> None:
         try:

@@ -214,6 +214,12 @@ class FakeSlack:
             return {"ok": True, "channel": body.get("channel"), "ts": now, "message": {"type": "message", "ts": now, **message}}
         if method == "chat.postEphemeral":
             return {"ok": True, "message_ts": now}
+        if method == "views.open":
+            view = body.get("view") or {}
+            view = json.loads(view) if isinstance(view, str) else view
+            if not body.get("trigger_id"):
+                return {"ok": False, "error": "invalid_trigger_id"}
+            return {"ok": True, "view": {"id": "V0MODAL", **view}}
         if method == "views.publish":
             return {"ok": True, "view": {"id": "V0HOME", **(body.get("view") or {})}}
         if method == "apps.connections.open":
@@ -383,4 +389,31 @@ def message_shortcut_payload(text: str, *, channel: str, user: str = "U0NURSE1",
         "response_url": response_url,
         "message_ts": "1700000000.000200",
         "message": {"type": "message", "user": "U0DOCTOR", "ts": "1700000000.000200", "text": text, "team": TEAM_ID},
+    }
+
+
+def view_submission_payload(view: dict[str, Any], values: dict[str, str], *, user: str = "U0NURSE1") -> dict[str, Any]:
+    """A view_submission payload for a modal this app opened, each select answered with the option value given."""
+    state = {
+        block["block_id"]: {block["element"]["action_id"]: {
+            "type": "static_select",
+            "selected_option": {"text": {"type": "plain_text", "text": values[block["block_id"]]}, "value": values[block["block_id"]]},
+        }}
+        for block in view["blocks"] if block.get("type") == "input" and block["block_id"] in values
+    }
+    return {
+        "type": "view_submission",
+        "team": {"id": TEAM_ID, "domain": "ward"},
+        "user": {"id": user, "username": "nurse", "name": "nurse", "team_id": TEAM_ID},
+        "api_app_id": APP_ID,
+        "token": "legacy-verification-token",
+        "trigger_id": "1338.42.abcd",
+        "view": {
+            "id": "V0MODAL", "team_id": TEAM_ID, "type": "modal", "callback_id": view["callback_id"],
+            "private_metadata": view.get("private_metadata", ""), "blocks": view["blocks"],
+            "state": {"values": state}, "hash": "1700000000.abcdef", "app_id": APP_ID, "bot_id": BOT_ID,
+        },
+        "response_urls": [],
+        "is_enterprise_install": False,
+        "enterprise": None,
     }

@@ -26,6 +26,7 @@ from fake_slack import (
     interactive_body,
     message_shortcut_payload,
     slash_command_body,
+    view_submission_payload,
 )
 
 from bot import engine
@@ -33,6 +34,7 @@ from bot.phi import redact
 from bot.slack.cards import (
     ACTION_LADDER,
     ACTION_SHARE,
+    ACTION_VTE_SCORES,
     answer_card,
     help_card,
     home_view,
@@ -480,3 +482,40 @@ def test_logs_never_carry_tokens_or_patient_text(wardbot):
         assert f"answered surface={surface}" in logs
     for secret in (BOT_TOKEN, SIGNING_SECRET, PATIENT_NAME, PATIENT_MRN, "neut 0.4", "plt 25", "<script>"):
         assert secret not in logs
+
+
+def test_vte_card_offers_the_score_form_and_its_answer_is_the_score_card(wardbot):
+    # The look-up card carries the button ...
+    card = answer_card(engine.answer("vte prophylaxis on len")).message()
+    buttons = [e["action_id"] for b in card["blocks"] if b["type"] == "actions" for e in b["elements"]]
+    assert ACTION_VTE_SCORES in buttons
+    # ... clicking it opens the form, one question per factor of either score ...
+    channel, user = channel_id(), "U" + uuid.uuid4().hex[:10].upper()
+    name = "vte-" + uuid.uuid4().hex
+    click = block_action_payload(ACTION_VTE_SCORES, "vte", channel=channel, user=user, response_url=wardbot.fake.response_url(name))
+    click["trigger_id"] = trigger = "1337." + uuid.uuid4().hex
+    assert wardbot.post(interactive_body(click), content_type=FORM)[0] == 200
+    (opened,) = wardbot.fake.wait_for("views.open", lambda c: c.body.get("trigger_id") == trigger)
+    view = opened.body["view"]
+    view = json.loads(view) if isinstance(view, str) else view
+    asked = {b["block_id"] for b in view["blocks"] if b["type"] == "input"}
+    assert asked == {f"vte_{f}" for f in ("bmi_25", "fracture", "esa", "dexamethasone", "doxorubicin", "asian", "vte_history",
+                                          "cvc", "anticoagulation", "surgery_90d", "age_80")}
+    # ... and submitting it closes the form and sends the score card to that user in that channel.
+    answers = {"vte_vte_history": "yes", "vte_bmi_25": "no", "vte_dexamethasone": "low", "vte_fracture": "not_known"}
+    status, body = wardbot.post(interactive_body(view_submission_payload(view, answers, user=user)), content_type=FORM)
+    assert status == 200 and not body.strip()
+    (posted,) = wardbot.fake.wait_for("chat.postEphemeral", lambda c: c.body.get("user") == user)
+    assert posted.body["channel"] == channel
+    expected = engine.vte_scores({"vte_history": True, "bmi_25": False, "dexamethasone": "low"})
+    assert posted.body["blocks"] == json.loads(json.dumps(answer_card(expected).message()["blocks"]))
+    assert expected.scores["impede_vte"]["points"] == 4 + 5 + 2
+
+
+def test_a_score_form_value_it_never_offered_is_refused_with_a_field_error(wardbot):
+    from bot.slack.vte_form import vte_modal
+
+    view = vte_modal(channel_id())
+    status, body = wardbot.post(interactive_body(view_submission_payload(view, {"vte_vte_history": "maybe"})), content_type=FORM)
+    assert status == 200
+    assert json.loads(body) == {"response_action": "errors", "errors": {"vte_vte_history": "Choose one of the options."}}

@@ -19,6 +19,7 @@ from slack_bolt.response import BoltResponse
 from bot.slack.app import build_app
 from bot.slack.cards import ACTION_IDS
 from bot.slack.config import Settings
+from bot.slack.listeners import VIEW_CALLBACK_IDS
 
 MANIFEST = Path(__file__).resolve().parents[2] / "app_manifest.yml"
 
@@ -62,6 +63,10 @@ def manifest_bodies(manifest: dict[str, Any]) -> dict[str, dict[str, Any]]:
                 "user": {"id": "U1"},
                 "actions": [{"action_id": action_id, "block_id": "b", "type": "button", "value": "v"}],
             }
+        # Modals need no manifest entry of their own: interactivity delivers their submissions.
+        for callback_id in VIEW_CALLBACK_IDS:
+            bodies[f"view {callback_id}"] = {"type": "view_submission", "team": {"id": "T1"}, "user": {"id": "U1"},
+                                             "view": {"type": "modal", "callback_id": callback_id, "state": {"values": {}}}}
     return bodies
 
 
