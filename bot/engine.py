@@ -4,11 +4,9 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from types import SimpleNamespace
-from typing import NamedTuple
 
 from .answer import DOSING_TOPICS, Answer, Detail, Statement
 from .asked import content_words
-from .crcl import cockcroft_gault
 from .facts import Facts
 from .parsing.characters import plain
 from .phi import find_identifiers, redact
@@ -24,8 +22,10 @@ from .render import (
     usual_start,
 )
 from .rules.advice import recheck_for, urgent_warnings
+from .rules.asking import count_question
+from .rules.crcl_options import RenalRead, renal_read
 from .rules.decide import decide, neutrophils_cannot_matter
-from .rules.renal import outcome as renal_outcome
+from .rules.dose_questions import starting_dose, with_escalation
 from .scores.vte import ALL_FACTORS, factor_values
 
 MAX_CHARS = 2000
@@ -93,7 +93,7 @@ def _answer(text: str, protocol: Protocol) -> Answer:
     text = redact(text) if identifiers else text
     facts = read_facts(text, protocol)
 
-    renal = _renal(facts)
+    renal = renal_read(facts)
     scores = renal.scores
     if "crcl" in scores:
         facts = facts._replace(crcl=scores["crcl"]["ml_min"], crcl_source="calculated")
@@ -189,105 +189,10 @@ def _lenalidomide_context(facts: Facts) -> bool:
     return facts.dose is not None or facts.crcl is not None or facts.count_names_without_value != ()
 
 
-def _can_calculate(facts: Facts) -> bool:
-    return None not in (facts.creatinine, facts.age, facts.sex, facts.weight_kg)
-
-
-def _cockcroft_gault(facts: Facts):
-    return cockcroft_gault(creatinine=facts.creatinine, unit=facts.creatinine_unit, age=facts.age,
-                           sex=facts.sex, weight_kg=facts.weight_kg, height_cm=facts.height_cm)
-
-
-class RenalRead(NamedTuple):
-    """Renal function as the rules take it: the CrCl values it could be, scores and flags."""
-
-    options: tuple[float | None, ...]  # one value when known; several when only bounded or unknown
-    scores: dict
-    flags: frozenset[str]
-
-
-# An unknown CrCl is tried as "no renal limit" and as the most restrictive band; a bound
-# ("CrCl <50") as its edge and the far end of its side.
-_LOWEST, _HIGHEST, _EDGE = 0.0, 250.0, 0.01
-_APPROX = 0.1  # "CrCl about 45" could be a tenth either side
-
-
-def _renal(facts: Facts) -> RenalRead:
-    """CrCl as stated (or bounded), or calculated from creatinine; unknown when it cannot be."""
-    flags = frozenset({"egfr_used_as_crcl"}) if facts.crcl_source == "egfr" else frozenset()
-    if facts.renal_unsettled or facts.acute_kidney_injury:
-        return RenalRead((facts.crcl, _LOWEST), {}, flags)
-    if facts.crcl is not None and facts.creatinine is not None and _can_calculate(facts):
-        # A stated CrCl and one calculated from creatinine: both stand, and decide() asks if they differ.
-        calc = _cockcroft_gault(facts)
-        return RenalRead((facts.crcl, calc.ml_min), {}, flags)
-    if facts.crcl is not None:
-        if facts.crcl_bound == "range" and facts.crcl_upper is not None:
-            return RenalRead((facts.crcl, facts.crcl_upper), {}, flags)
-        if facts.crcl_bound in ("below", "at_most"):
-            return RenalRead((facts.crcl - _EDGE if facts.crcl_bound == "below" else facts.crcl, _LOWEST), {}, flags)
-        if facts.crcl_bound == "above":
-            return RenalRead((facts.crcl, _HIGHEST), {}, flags)
-        if facts.crcl_bound == "approx":
-            return RenalRead((facts.crcl * (1 - _APPROX), facts.crcl * (1 + _APPROX)), {}, flags)
-        return RenalRead((facts.crcl,), {}, flags)
-    if facts.creatinine is None:
-        # "renal impairment" with no figure: the renal limit is unknown, not absent.
-        return RenalRead((None, _LOWEST) if facts.renal_mentioned else (None,), {}, flags)
-    if not _can_calculate(facts):
-        return RenalRead((None, _LOWEST), {}, flags)
-    result = _cockcroft_gault(facts)
-    scores = {"crcl": {"ml_min": result.ml_min, "weight_used": result.weight_used}}
-    return RenalRead((result.ml_min,), scores, flags | {"crcl_calculated"})
-
-
-def _count_question(facts: Facts) -> tuple | None:
-    """(missing, lead, question) to ask about the counts before any Table 2 rule may run; None: nothing."""
-    named = [n for n in facts.count_names_without_value if n in ("neutrophils", "platelets")]
-    if named:
-        return ("count",), f"{' and '.join(named).capitalize()} named without a figure.", None
-    if facts.counts_doubted and (facts.readings or facts.other_counts):
-        return ("count",), f'The message doubts the figures ("{facts.counts_doubted}").', QUESTIONS["counts_today"]
-    if facts.counts_not_current and (facts.readings or facts.other_counts):
-        return ("count",), f'The counts given are not today\'s ("{facts.counts_not_current}").', QUESTIONS["counts_today"]
-    held_open = [r for r in facts.readings if r.ambiguous and r.ambiguity and r.ambiguity.startswith("whether")]
-    if held_open:
-        return ("episode",), ("An earlier fall is mentioned; Table 2 restarts one level lower only after a hold."), QUESTIONS["held"]
-    vague = [r.ambiguity for r in facts.readings if r.ambiguous]
-    if vague:
-        return ("count",), f"Not clear {'; '.join(vague)}.", QUESTIONS["count_now"]
-    if facts.readings and facts.unnamed_values:
-        # A figure nothing claimed may be a count misread: ask rather than ignore it.
-        return ("count_type",), f"I could not tell what {', '.join(facts.unnamed_values)} refers to.", None
-    if facts.transfused and any(r.count == "platelets" for r in facts.readings):
-        return ("count",), "A platelet count taken around a transfusion does not show recovery.", None
-    if facts.readings or facts.counts_normal:
-        return None
-    if facts.unnamed_values and (facts.dose or facts.timing):
-        return ("count_type",), None, None
-    if _first_start(facts):
-        # "about to start len, CrCl 44 - dose?": the starting dose turns on the kidneys; a word such
-        # as "bloods" or a first cycle's day 1 does not make it a question about the counts.
-        return (("count_type",), None, None) if facts.unnamed_values else None
-    if facts.count_names_without_value or facts.other_counts or facts.unnamed_values:
-        return ("count",), None, None
-    if facts.timing or facts.held:
-        # Starting a cycle or restarting after a hold turns on the counts, whatever the kidneys allow.
-        return ("count",), "Starting a cycle or restarting after a hold depends on the counts.", None
-    return None
-
-
-def _first_start(facts: Facts) -> bool:
-    """A question about the starting dose before the first cycle, with the renal facts it needs."""
-    renal_known = facts.crcl is not None or facts.creatinine is not None or facts.dialysis is not None
-    return (facts.start_question and renal_known and facts.cycle in (None, 1) and not facts.held
-            and (facts.cycle_day in (None, 1)))
-
-
 def _dosing(facts: Facts, protocol: Protocol, flags: set[str], renal: RenalRead, common: dict, text: str = "") -> Answer:
-    asked = _count_question(facts)
+    asked = count_question(facts)
     if asked is not None:
-        return _clarify(protocol, asked[0], flags, common, lead=asked[1], asks=asked[2])
+        return _clarify(protocol, asked.missing, flags, common, lead=asked.lead, asks=QUESTIONS.get(asked.asks))
     decision = decide(facts, protocol, crcl_options=renal.options, renal_flags=renal.flags)
     if facts.white_cells_only and decision.outcome is not None and not neutrophils_cannot_matter(facts, protocol, renal):
         # A white count is not Table 2's count, and a low one may hide neutropenia.
@@ -297,15 +202,11 @@ def _dosing(facts: Facts, protocol: Protocol, flags: set[str], renal: RenalRead,
         return _clarify(protocol, decision.missing, flags, common, lead=decision.either_way)
     o, missing = decision.outcome, decision.missing
     if o.action == "continue" and o.dose is None and facts.start_question:
-        # "starting len maintenance, counts fine": the answer is the starting dose, renal limit applied.
-        if len(renal.options) > 1 or (renal.options == (None,) and not facts.dialysis):
+        started = starting_dose(o, missing, facts.dialysis, renal, protocol)
+        if started is None:
             return _clarify(protocol, ("crcl",), flags, common, lead=usual_start(protocol))
-        ren = renal_outcome(renal.options[0], facts.dialysis, None, protocol, extra_flags=renal.flags)
-        o = o.but(action="start", dose=ren.dose, flags=o.flags | ren.flags, reasons=o.reasons + ren.reasons,
-                  citations=tuple(dict.fromkeys(o.citations + ren.citations)))
-        missing = tuple(m for m in missing if m != "current_dose")
-    if "dose_levels" in facts.topics and o.action == "continue":
-        o = o.but(reasons=o.reasons + (protocol.statement("escalation"),))  # "can we go up to 15 mg?"
+        o, missing = started
+    o = with_escalation(o, facts.topics, protocol)
     if set(facts.topics) - DOSING_TOPICS:  # "plt 20 d9 on 10mg, and is aspirin still ok?"
         from .lookup import with_side_topics
 
