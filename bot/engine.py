@@ -159,7 +159,8 @@ def _scope_problem(facts: Facts) -> str | None:
     about_lenalidomide = facts.lenalidomide_named or facts.dose is not None
     dosed_other = facts.dosing_words or facts.other_drug_dosed
     other_dose = dosed_other and not about_lenalidomide and (facts.myeloma_drug_dosed or not facts.readings)
-    about_other = not facts.readings and not _lenalidomide_context(facts) and (
+    # "carfilzomib infusion time?": how another drug is given is that drug's question.
+    about_other = not facts.readings and not _lenalidomide_context(facts) and (facts.administration or
         facts.dosing_words or (not facts.lenalidomide_named and not {"dose_levels", "mtd"}.isdisjoint(facts.topics))
         or not (facts.topics or set(facts.other_drugs) <= set(facts.myeloma_drugs)))
     if other_dose or about_other:

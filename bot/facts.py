@@ -101,6 +101,7 @@ class Facts(NamedTuple):
     lenalidomide_named: bool = False  # "len", "revlimid" or a dose in mg
     start_question: bool = False
     dosing_words: bool = False
+    administration: bool = False  # how a drug is given ("infusion", "premed"): never lenalidomide, a capsule
     help: bool = False
     other_drugs: tuple[str, ...] = ()
     myeloma_drugs: tuple[str, ...] = ()  # other anti-myeloma drugs named (section 7): another regimen, or a comparison

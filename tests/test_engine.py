@@ -344,3 +344,17 @@ def test_a_repeat_planned_is_no_recount() -> None:
 ])
 def test_usable_counts_are_answered(text: str, action: str) -> None:
     assert answer(text).action == action
+
+
+@pytest.mark.parametrize("text,status", [
+    ("carfilzomib infusion time?", "out_of_scope"),  # how another drug is given is that drug's question
+    ("premed for dara?", "out_of_scope"),
+    ("how do we administer bortezomib", "out_of_scope"),
+    ("carfilzomib maintenance instead of len?", "answered"),  # the review's other agents (7.x)
+    ("daratumumab with len?", "answered"),
+])
+def test_how_another_drug_is_given_is_out_of_scope(text: str, status: str) -> None:
+    got = ask(text)
+    assert got["status"] == status, got
+    if status == "answered":
+        assert "other_agents" in got["topics"]

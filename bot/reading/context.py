@@ -60,6 +60,7 @@ def read_context(msg: Parsed) -> dict:
     out["start_question"] = bool(types & {"START_Q", "START_TREATMENT"})
     out["dosing_words"] = bool(types & {"DOSING", "START_Q"})
     out["help"] = "HELP" in types
+    out["administration"] = "ADMINISTRATION" in types
     # Dexamethasone is read as a VTE risk factor too, but a dose question about it is about another drug.
     out["other_drugs"] = tuple(dict.fromkeys(
         "dexamethasone" if t == "DEX" else text for _, t, text in kw if t in _DRUGS
