@@ -36,6 +36,17 @@ def shown(text: str) -> list[str]:
     ("how often FBC on len maintenance?", "weekly for the first 8 weeks, then at least monthly"),
     ("len in liver impairment", "No dose change is needed for hepatic impairment"),
     ("what does myeloma XI show", "PFS: median 57 vs 30 months"),
+    ("does she need antiviral prophylaxis on len", "no advice on antimicrobial prophylaxis"),
+    ("can len be given bd", "twice-daily dosing was tried, but it caused more myelosuppression"),
+    ("twice daily len?", "twice-daily dosing was tried"),
+    ("how does lenalidomide work - cereblon?", "binds cereblon (CRBN)"),
+    ("what was the MTD of len", "25 mg, was taken as the MTD"),
+    ("bortezomib maintenance for high risk?", "high-risk disease"),
+    ("grade 3 rash on len - stop it?", "may require lenalidomide to be stopped"),
+    ("thrombocytopenia on len, when do we pause?", "paused when platelets fall under 30"),
+    ("renal dosing on dialysis", "on dialysis days give it after the session"),
+    ("diarrhoea on len?", "investigate"),
+    ("neuropathy on len compared with thalidomide?", "far less neuropathy"),
 ])
 def test_the_statement_that_answers_is_shown(question: str, statement: str) -> None:
     assert any(statement in s for s in shown(question)), shown(question)

@@ -55,6 +55,9 @@ def read_context(msg: Parsed) -> dict:
     types = {t for _, t, _ in kw}
     out: dict = {}
     out["topics"] = tuple(dict.fromkeys(TOPIC_OF[t] for _, t, _ in kw if t in TOPIC_OF))
+    if "NON_DAILY" in types and not msg.has(Kind.DOSE, Kind.COUNT, Kind.FIGURE, Kind.RENAL) and not out["topics"]:
+        # "twice daily len?" with no dose or count: a question about the schedule itself.
+        out["topics"] = ("pharmacokinetics",)
     out["trial"] = next((text for _, t, text in kw if t == "T_TRIAL"), None) if "T_TRIAL" in types else None
     out["lenalidomide_named"] = msg.has("LEN")
     out["start_question"] = bool(types & {"START_Q", "START_TREATMENT"})
