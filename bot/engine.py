@@ -131,6 +131,9 @@ def _answer(text: str, protocol: Protocol) -> Answer:
         # "she's 62, 58kg, what dose renally?": this patient's dose turns on a CrCl not given.
         return _clarify(protocol, ("crcl",), flags, common,
                         lead=usual_start(protocol))
+    if facts.held and facts.dosing_words and set(facts.topics) <= {"neutropenia", "thrombocytopenia"}:
+        # "restarting after a neutropenic hold, what dose": the restart dose turns on the counts and the dose held.
+        return _clarify(protocol, ("count", "current_dose"), flags, common)
     if facts.topics:
         from .lookup import (
             info_answer,  # the guidance file loads only when a look-up needs it

@@ -41,7 +41,9 @@ _STARTING = frozenset({"originally", "initially", "started", "starting"})
 _REPLACED_BEFORE = frozenset({"until", "longer", "used", "not"})
 # "len was stopped d14 on 10mg": the dose it was held on, which Table 2 steps down from.
 _HELD_ON = frozenset({"stopped", "held", "withheld", "interrupted", "paused", "omitted", "suspended"})
-_REPLACED_AFTER = frozenset({"reduced", "decreased", "cut", "lowered", "stopped", "until", "changed"})
+# "escalated to 15 originally": a dose the words after it put at the start of treatment, since replaced.
+_REPLACED_AFTER = frozenset({"reduced", "decreased", "cut", "lowered", "stopped", "until", "changed", "originally",
+                             "initially"})
 _CHANGED = frozenset({"reduced", "decreased", "cut", "lowered", "down", "dropped", "increased", "escalated",
                       "raised", "went", "came", "been", "changed", "switched", "moved", "reduction", "decrease"})
 _PROPOSED = frozenset({"give", "start", "restart", "try", "escalate", "increase", "raise", "consider", "use",
