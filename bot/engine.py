@@ -133,7 +133,7 @@ def _answer(text: str, protocol: Protocol) -> Answer:
                         lead=usual_start(protocol))
     if facts.held and facts.dosing_words and set(facts.topics) <= {"neutropenia", "thrombocytopenia"}:
         # "restarting after a neutropenic hold, what dose": the restart dose turns on the counts and the dose held.
-        return _clarify(protocol, ("count", "current_dose"), flags, common)
+        return _clarify(protocol, ("count",) + (("current_dose",) if facts.dose is None else ()), flags, common)
     if facts.topics:
         from .lookup import (
             info_answer,  # the guidance file loads only when a look-up needs it

@@ -358,3 +358,9 @@ def test_how_another_drug_is_given_is_out_of_scope(text: str, status: str) -> No
     assert got["status"] == status, got
     if status == "answered":
         assert "other_agents" in got["topics"]
+
+
+def test_a_restart_question_after_a_hold_asks_for_the_counts_and_the_dose_held() -> None:
+    got = ask("restarting after a neutropenic hold, what dose")
+    assert got["status"] == "clarify" and set(got["missing"]) == {"count", "current_dose"}
+    assert ask("restarting after a neutropenic hold on 10mg, what dose")["missing"] == ["count"]
